@@ -1,0 +1,1 @@
+"""Per-turn audit trail, prices, and the metrics `switchboard report` shows."""

@@ -1,0 +1,37 @@
+"""Conversation persistence: SQLite in the data directory by default, Postgres when DATABASE_URL is set."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from app.config import Settings
+from app.errors import ProviderUnavailable
+
+
+def open_checkpointer(settings: Settings):
+    """A LangGraph checkpointer for the configured backend (tables created on first use)."""
+    if settings.database_url:
+        return _postgres(settings.database_url.get_secret_value())
+    from langgraph.checkpoint.sqlite import SqliteSaver
+
+    settings.checkpoint_path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(settings.checkpoint_path, check_same_thread=False)
+    saver = SqliteSaver(conn)
+    saver.setup()
+    return saver
+
+
+def _postgres(url: str):
+    try:
+        import psycopg
+        from langgraph.checkpoint.postgres import PostgresSaver
+        from psycopg.rows import dict_row
+    except ImportError:
+        raise ProviderUnavailable("DATABASE_URL is set but the Postgres extra is missing: pip install 'cx-switchboard[postgres]'") from None
+    try:
+        conn = psycopg.Connection.connect(url, autocommit=True, prepare_threshold=0, row_factory=dict_row)
+    except psycopg.OperationalError as exc:
+        raise ProviderUnavailable(f"cannot connect to Postgres at DATABASE_URL: {str(exc).splitlines()[0]}") from None
+    saver = PostgresSaver(conn)
+    saver.setup()
+    return saver

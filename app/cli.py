@@ -1,0 +1,239 @@
+"""`switchboard` command line: ask, chat, resume, ingest, doctor, intents, audit, report, eval, calibrate."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from app.errors import SwitchboardError, UsageError
+
+app = typer.Typer(help="Switchboard: customer support that routes each message to the right desk.",
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+intents_app = typer.Typer(help="Intent classifier.", no_args_is_help=True)
+audit_app = typer.Typer(help="Audit trail.", no_args_is_help=True)
+app.add_typer(intents_app, name="intents")
+app.add_typer(audit_app, name="audit")
+
+out = Console(width=None if sys.stdout.isatty() else 160)
+err = Console(stderr=True)
+
+
+class _OneLineWarnings(logging.Handler):
+    """Print Switchboard warnings as one line on stderr, never a stack trace."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        err.print(f"[yellow]warning:[/] {record.getMessage()}", highlight=False, soft_wrap=True)
+
+
+def _setup_logging() -> None:
+    log = logging.getLogger("switchboard")
+    if not any(isinstance(h, _OneLineWarnings) for h in log.handlers):
+        log.addHandler(_OneLineWarnings(level=logging.WARNING))
+    log.propagate = False
+    for noisy in ("httpx", "chromadb", "sentence_transformers", "transformers"):
+        logging.getLogger(noisy).setLevel(logging.ERROR)
+
+
+def _bot():
+    from app.api import Switchboard
+
+    return Switchboard()
+
+
+# --- ask / chat / resume ----------------------------------------------------------------------------
+@app.command()
+def ask(
+    message: Annotated[str, typer.Argument(help="The customer's message.")],
+    thread: Annotated[Optional[str], typer.Option("--thread", "-t", help="Continue this conversation.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object (the API's Reply).")] = False,
+    show_trace: Annotated[bool, typer.Option("--trace", help="Also print what each step did.")] = False,
+) -> None:
+    """Answer one customer message from the approved knowledge base."""
+    if not message.strip():
+        raise UsageError("the message is empty: say what the customer asked")
+    reply = _bot().ask(message, thread_id=thread)
+    if as_json:
+        print(reply.model_dump_json())
+        return
+    _print_reply(reply, show_trace)
+
+
+def _print_reply(reply, show_trace: bool = False) -> None:
+    out.print(reply.answer, highlight=False)
+    out.print()
+    for c in reply.citations:
+        out.print(f"[dim]cited:[/] {c.doc_id} v{c.version} — {c.title} › {c.section}", highlight=False)
+    reason = f" ({reply.escalation_reason})" if reply.escalation_reason else ""
+    out.print(
+        f"[dim]route:[/] {reply.route}{reason}  [dim]answered by:[/] {reply.answered_by}  "
+        f"[dim]intent:[/] {reply.intent} ({reply.confidence:.2f})  [dim]latency:[/] {reply.latency_ms:.0f} ms  "
+        f"[dim]cost:[/] ${reply.cost_usd:.6f}  [dim]thread:[/] {reply.thread_id}",
+        highlight=False,
+    )
+    if reply.awaiting_human:
+        out.print(f"[yellow]waiting for an agent[/]: switchboard resume {reply.thread_id} \"<agent reply>\"")
+    if show_trace:
+        _print_trace(reply.trace)
+
+
+def _print_trace(trace) -> None:
+    table = Table("node", "decision", "model", "tokens", "ms", "score/threshold", "detail", title="trace")
+    for e in trace:
+        st = "" if e.score is None else f"{e.score:.2f}" + ("" if e.threshold is None else f" / {e.threshold:.2f}")
+        table.add_row(e.node, e.decision, e.model or "", f"{e.tokens_in}/{e.tokens_out}" if e.model else "",
+                      f"{e.latency_ms:.0f}", st, e.detail[:80])
+    out.print(table)
+
+
+@app.command()
+def chat(thread: Annotated[Optional[str], typer.Option("--thread", "-t", help="Continue this conversation.")] = None) -> None:
+    """Multi-turn conversation in the terminal, streaming the answer as it is written."""
+    bot = _bot()
+    out.print("[dim]Type your message; an empty line or Ctrl-D ends the chat.[/]")
+    while True:
+        try:
+            text = input("you> ").strip()
+        except (EOFError, KeyboardInterrupt):
+            break
+        if not text:
+            break
+        out.print("bot> ", end="")
+        streamed = []
+        for piece in bot.stream(text, thread_id=thread):
+            if isinstance(piece, str):
+                streamed.append(piece)
+                out.print(piece, end="", highlight=False)
+                continue
+            reply, thread = piece, piece.thread_id
+            if "".join(streamed).strip() != reply.answer.strip():
+                if streamed:
+                    out.print("\n[dim](revised after the policy check)[/]")
+                out.print(reply.answer, end="", highlight=False)
+            out.print()
+            cites = ", ".join(f"{c.doc_id} v{c.version}" for c in reply.citations) or "none"
+            out.print(f"[dim]route={reply.route} by={reply.answered_by} cited={cites} {reply.latency_ms:.0f} ms[/]")
+            if reply.awaiting_human:
+                out.print(f"[yellow]waiting for an agent[/]: switchboard resume {reply.thread_id} \"<agent reply>\"")
+                return
+    out.print(f"[dim]thread: {thread}[/]" if thread else "")
+
+
+@app.command()
+def resume(
+    thread: Annotated[str, typer.Argument(help="Thread waiting for an agent.")],
+    reply: Annotated[str, typer.Argument(help="The agent's reply to the customer.")],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Answer a handed-off thread as the human agent."""
+    result = _bot().resume(thread, reply)
+    print(result.model_dump_json()) if as_json else _print_reply(result)
+
+
+# --- ingest / intents -------------------------------------------------------------------------------
+def _progress() -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=err, transient=False)
+
+
+@app.command()
+def ingest(rebuild: Annotated[bool, typer.Option("--rebuild", help="Drop the collection and load everything again.")] = False) -> None:
+    """Load knowledge/policies into Chroma (idempotent) and train the intent classifier if needed."""
+    from app.config import load_settings
+    from app.knowledge.documents import load_policies
+    from app.knowledge.ingest import ingest_knowledge
+
+    settings = load_settings()
+    n_docs = len(load_policies(settings.policies_dir))
+    with _progress() as progress:
+        task = progress.add_task("ingesting policies", total=n_docs)
+        report = ingest_knowledge(settings, rebuild=rebuild, flag_document=_document_flagger(),
+                                  on_progress=lambda _msg: progress.advance(task))
+        progress.update(task, completed=n_docs)
+    table = Table("document", "version", "status", "chunks", "note", title=f"knowledge base: {settings.chroma_url or settings.chroma_path}")
+    for entry in report.entries:
+        table.add_row(entry.doc_id, entry.version, entry.status, str(entry.chunks), entry.reason or "")
+    out.print(table)
+    out.print(report.summary())
+    _ensure_classifier(settings)
+
+
+def _document_flagger():
+    """Indirect-injection check for ingestion, when the guardrails are installed."""
+    try:
+        from app.guardrails.ingestion import flag_document_instructions
+    except ImportError:
+        return None
+    return lambda doc: flag_document_instructions(doc.body)
+
+
+def _ensure_classifier(settings, force: bool = False):
+    from app.intents.classifier import load_or_train
+
+    with _progress() as progress:
+        task = progress.add_task("intent classifier", total=None)
+
+        def on_progress(message: str, done: int | None = None, total: int | None = None) -> None:
+            progress.update(task, description=f"intent classifier: {message}", completed=done, total=total)
+
+        classifier = load_or_train(settings.knowledge_dir / "intents.yaml", settings.intent_model_dir,
+                                   on_progress=on_progress, force=force)
+    meta = getattr(classifier, "metadata", {}) or {}
+    out.print(f"intent classifier: {settings.intent_model_dir} " + json.dumps(meta.get("metrics", {}), default=str)[:300], highlight=False)
+    return classifier
+
+
+@intents_app.command("train")
+def intents_train() -> None:
+    """Train the intent classifier from knowledge/intents.yaml (writes a versioned artifact)."""
+    from app.config import load_settings
+
+    _ensure_classifier(load_settings(), force=True)
+
+
+# --- doctor -----------------------------------------------------------------------------------------
+@app.command()
+def doctor() -> None:
+    """Explain which providers answer, which models and paths are used, and what is missing."""
+    from app.doctor import run_checks
+
+    table = Table("component", "status", "detail", "how to fix", title="switchboard doctor")
+    worst = 0
+    for check in run_checks():
+        colour = {"ok": "green", "warn": "yellow", "missing": "red", "error": "red"}[check.status]
+        table.add_row(check.component, f"[{colour}]{check.status}[/]", check.detail, check.fix)
+        worst = max(worst, {"ok": 0, "warn": 0, "missing": 1, "error": 1}[check.status])
+    out.print(table)
+    raise typer.Exit(worst)
+
+
+def main() -> None:
+    """Entry point: named errors become one line on stderr and their exit code (2 for usage errors)."""
+    _setup_logging()
+    try:
+        result = app(standalone_mode=False)
+        if isinstance(result, int):
+            sys.exit(result)
+    except SwitchboardError as exc:
+        err.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        sys.exit(exc.exit_code)
+    except (typer.Abort, KeyboardInterrupt):
+        sys.exit(130)
+    except Exception as exc:  # click's usage errors and exits (typer vendors click, so match by shape)
+        if type(exc).__name__ == "Exit":
+            sys.exit(getattr(exc, "exit_code", 0))
+        if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):
+            err.print(f"[red]error:[/] {exc.format_message()}", highlight=False, soft_wrap=True)
+            sys.exit(2)
+        raise
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

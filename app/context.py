@@ -1,0 +1,54 @@
+"""Per-run knobs (LangGraph `context_schema`): Studio shows each field with its description."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from langgraph.runtime import Runtime
+
+from app.routing import RoutingThresholds
+
+_DEFAULTS = RoutingThresholds()
+
+
+@dataclass
+class Context:
+    """Knobs a caller may change for one run; unset fields take the configured values."""
+
+    intent_confidence: float | None = field(
+        default=None,
+        metadata={"description": f"Routine messages below this intent confidence go to the LLM desk (default {_DEFAULTS.intent_confidence})."},
+    )
+    negativity: float | None = field(
+        default=None,
+        metadata={"description": f"Messages at or above this negativity score go to the LLM desk (default {_DEFAULTS.negativity})."},
+    )
+    max_failures: int | None = field(
+        default=None,
+        metadata={"description": f"Failed turns in a thread before a human takes over (default {_DEFAULTS.max_failures})."},
+    )
+    retrieval_k: int | None = field(default=None, metadata={"description": "Policy chunks retrieved per message."})
+    slm_fallback: bool = field(
+        default=True,
+        metadata={"description": "Ask the SLM to pick the intent when the fast classifier is unsure."},
+    )
+
+
+def thresholds_for(runtime: Runtime[Context] | None, configured: RoutingThresholds) -> RoutingThresholds:
+    """Configured thresholds with this run's overrides applied; tolerates a missing context."""
+    ctx = runtime.context if runtime is not None and runtime.context is not None else None
+    if ctx is None:
+        return configured
+    overrides = {
+        name: value
+        for name in ("intent_confidence", "negativity", "max_failures")
+        if (value := getattr(ctx, name, None)) is not None
+    }
+    return configured.model_copy(update=overrides)
+
+
+def context_of(runtime: Runtime[Context] | None) -> Context:
+    """This run's context, or the defaults when the caller gave none."""
+    if runtime is not None and runtime.context is not None:
+        return runtime.context
+    return Context()

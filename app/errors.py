@@ -1,0 +1,27 @@
+"""Named errors with a way out: each message says what went wrong and what to do next."""
+
+from __future__ import annotations
+
+
+class SwitchboardError(Exception):
+    """Base class; the CLI prints the message on one line and exits with `exit_code`."""
+
+    exit_code = 1
+
+
+class UsageError(SwitchboardError):
+    """The caller asked for something invalid (empty message, unknown option…)."""
+
+    exit_code = 2
+
+
+class ConfigError(UsageError):
+    """A setting or a policy file is invalid; the message names the setting or file and field."""
+
+
+class KnowledgeBaseNotFound(UsageError):
+    """No ingested knowledge base at the configured path."""
+
+
+class ProviderUnavailable(SwitchboardError):
+    """A model server does not answer, or does not have the requested model."""

@@ -1,0 +1,1 @@
+"""Evaluation harness and routing-threshold calibration over a labelled JSONL dataset."""

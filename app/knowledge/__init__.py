@@ -1,0 +1,1 @@
+"""The policy-approved knowledge base: documents, chunking, the Chroma store and retrieval."""

@@ -1,0 +1,358 @@
+"""The knowledge store: approved policy chunks in a Chroma collection, with embeddings we compute ourselves.
+
+Ingestion is idempotent and per document: an unchanged file (same content hash) is not touched, a changed
+one has its old chunks replaced, and documents that are no longer on disk, no longer approved, or flagged
+as carrying instructions are removed. Search only ever returns chunks of approved documents.
+
+Opening for reading: `KnowledgeStore.open_existing(path, ...)` raises `KnowledgeBaseNotFound` when nothing
+was ingested at `path`; `KnowledgeStore.persistent(...)` creates the collection if needed (for ingestion).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+from urllib.parse import urlparse
+
+from pydantic import BaseModel, Field
+
+from app.errors import ConfigError, KnowledgeBaseNotFound, ProviderUnavailable
+from app.knowledge.chunking import chunk_document
+from app.knowledge.documents import PolicyDocument
+from app.knowledge.models import Chunk
+
+if TYPE_CHECKING:  # pragma: no cover
+    from langchain_core.embeddings import Embeddings
+
+DEFAULT_COLLECTION = "policies"
+EMBEDDING_MODEL_KEY = "embedding_model"
+IngestStatus = Literal["added", "updated", "unchanged", "removed", "skipped", "flagged"]
+
+
+class IngestEntry(BaseModel):
+    """What ingestion did with one document."""
+
+    doc_id: str
+    version: str = Field(description="Version on disk, or the stored version for removed documents.")
+    status: IngestStatus
+    chunks: int = Field(description="Chunks now stored for this document (removed: chunks deleted).")
+    reason: str = Field(default="", description="Why a document was skipped, flagged or removed.")
+
+
+class IngestReport(BaseModel):
+    """Per-document outcome of one `KnowledgeStore.ingest` run, for a CLI summary table."""
+
+    entries: list[IngestEntry] = Field(default_factory=list)
+    total_chunks: int = Field(default=0, description="Chunks in the collection after the run.")
+    seconds: float = Field(default=0.0, description="Wall time of the run.")
+
+    def counts(self) -> dict[str, int]:
+        """Number of documents per status, e.g. {'added': 16, 'skipped': 1}."""
+        return dict(Counter(entry.status for entry in self.entries))
+
+    def by_status(self, status: IngestStatus) -> list[IngestEntry]:
+        """Entries with the given status."""
+        return [entry for entry in self.entries if entry.status == status]
+
+    @property
+    def changed(self) -> bool:
+        """True when the run added, updated or removed anything."""
+        return any(entry.status in ("added", "updated", "removed") for entry in self.entries)
+
+    def summary(self) -> str:
+        """One line, e.g. 'added 16, skipped 1; 70 chunks in 3.2 s'."""
+        counts = ", ".join(f"{status} {n}" for status, n in sorted(self.counts().items()))
+        return f"{counts or 'nothing to do'}; {self.total_chunks} chunks in {self.seconds:.1f} s"
+
+
+class StoredDocument(BaseModel):
+    """A document as recorded in the collection."""
+
+    doc_id: str
+    version: str
+    content_hash: str
+    chunks: int
+
+
+class KnowledgeStore:
+    """Approved policy chunks in one Chroma collection (cosine space)."""
+
+    def __init__(
+        self,
+        client: Any,
+        collection_name: str,
+        embeddings: Embeddings,
+        embedding_model: str | None = None,
+        *,
+        create: bool = True,
+        location: str = "",
+    ) -> None:
+        """Open (or, with `create`, create) `collection_name` on a chromadb client.
+
+        `embedding_model` names the embedding model for the collection metadata; it defaults to the
+        `model`/`model_name` attribute of `embeddings`, else its class name. A collection built with another
+        model raises `ConfigError`; a missing collection with `create=False` raises `KnowledgeBaseNotFound`.
+        """
+        self.client = client
+        self.collection_name = collection_name
+        self.embeddings = embeddings
+        self.embedding_model = embedding_model or _model_name(embeddings)
+        self.location = location or collection_name
+        self.collection = self._open_collection(create)
+
+    # -- construction -------------------------------------------------------------------------------
+
+    @classmethod
+    def persistent(
+        cls, path: Path, collection_name: str, embeddings: Embeddings, embedding_model: str | None = None
+    ) -> KnowledgeStore:
+        """A store in a local directory (created if missing); use this to ingest."""
+        return cls(_persistent_client(Path(path)), collection_name, embeddings, embedding_model,
+                   location=str(path))
+
+    @classmethod
+    def open_existing(
+        cls, path: Path, collection_name: str, embeddings: Embeddings, embedding_model: str | None = None
+    ) -> KnowledgeStore:
+        """A store for reading: raises `KnowledgeBaseNotFound` unless something was ingested at `path`."""
+        path = Path(path)
+        if not path.is_dir():
+            raise _not_found(str(path))
+        store = cls(_persistent_client(path), collection_name, embeddings, embedding_model,
+                    create=False, location=str(path))
+        store.require_ingested()
+        return store
+
+    @classmethod
+    def remote(
+        cls, url: str, collection_name: str, embeddings: Embeddings, embedding_model: str | None = None,
+        *, create: bool = True,
+    ) -> KnowledgeStore:
+        """A store on a Chroma server, e.g. `http://127.0.0.1:8000`."""
+        import chromadb
+        from chromadb.config import Settings
+
+        parsed = urlparse(url)
+        if parsed.scheme not in ("http", "https") or not parsed.hostname:
+            raise ConfigError(f"Chroma URL '{url}' must look like http://host:port")
+        port = parsed.port or (443 if parsed.scheme == "https" else 8000)
+        try:
+            client = chromadb.HttpClient(
+                host=parsed.hostname, port=port, ssl=parsed.scheme == "https",
+                settings=Settings(anonymized_telemetry=False),
+            )
+            client.heartbeat()
+        except Exception as exc:  # chromadb raises several transport errors
+            raise ProviderUnavailable(f"Chroma server at {url} does not answer: {exc}") from None
+        return cls(client, collection_name, embeddings, embedding_model, create=create, location=url)
+
+    def _open_collection(self, create: bool) -> Any:
+        from chromadb.errors import NotFoundError
+
+        try:
+            collection = self.client.get_collection(self.collection_name, embedding_function=None)
+        except NotFoundError:
+            if not create:
+                raise _not_found(self.location) from None
+            return self.client.create_collection(
+                self.collection_name,
+                configuration={"hnsw": {"space": "cosine"}},
+                metadata={EMBEDDING_MODEL_KEY: self.embedding_model},
+                embedding_function=None,
+            )
+        stored = (collection.metadata or {}).get(EMBEDDING_MODEL_KEY)
+        if stored and stored != self.embedding_model:
+            raise ConfigError(
+                f"Knowledge base at {self.location} was built with embedding model '{stored}', "
+                f"not '{self.embedding_model}': re-ingest with --rebuild"
+            )
+        return collection
+
+    def rebuild(self) -> None:
+        """Delete the collection and create it empty for the current embedding model (`--rebuild`)."""
+        self.client.delete_collection(self.collection_name)
+        self.collection = self._open_collection(create=True)
+
+    # -- reading -------------------------------------------------------------------------------------
+
+    def count(self) -> int:
+        """Number of chunks stored."""
+        return self.collection.count()
+
+    def is_empty(self) -> bool:
+        """True when no chunk is stored."""
+        return self.count() == 0
+
+    def require_ingested(self) -> None:
+        """Raise `KnowledgeBaseNotFound` when the collection holds no chunk."""
+        if self.is_empty():
+            raise _not_found(self.location)
+
+    def documents(self) -> list[StoredDocument]:
+        """Stored documents with version, content hash and chunk count, sorted by id."""
+        found: dict[str, StoredDocument] = {}
+        for meta in self.collection.get(include=["metadatas"])["metadatas"] or []:
+            doc = found.get(meta["doc_id"])
+            if doc is None:
+                found[meta["doc_id"]] = StoredDocument(
+                    doc_id=meta["doc_id"], version=meta["version"], content_hash=meta["doc_hash"], chunks=1
+                )
+            else:
+                doc.chunks += 1
+        return [found[key] for key in sorted(found)]
+
+    def search(self, query: str, k: int = 4, intents: list[str] | None = None) -> list[Chunk]:
+        """The `k` chunks closest to `query`, best first, `score` = 1 - cosine distance.
+
+        With `intents`, only chunks of documents listing one of them are searched; if none match, the
+        search falls back to all approved chunks. Status 'approved' is always part of the filter.
+        """
+        if not query.strip():
+            raise ConfigError("search query is empty")
+        total = self.count()
+        if total == 0 or k <= 0:
+            return []
+        vector = self.embeddings.embed_query(query)
+        approved: dict[str, Any] = {"status": "approved"}
+        if intents:
+            intent_filter = [{"intents": {"$contains": name}} for name in intents]
+            either = intent_filter[0] if len(intent_filter) == 1 else {"$or": intent_filter}
+            chunks = self._query(vector, min(k, total), {"$and": [approved, either]})
+            if chunks:
+                return chunks
+        return self._query(vector, min(k, total), approved)
+
+    def _query(self, vector: list[float], k: int, where: dict[str, Any]) -> list[Chunk]:
+        result = self.collection.query(
+            query_embeddings=[vector], n_results=k, where=where,
+            include=["documents", "metadatas", "distances"],
+        )
+        rows = zip(result["ids"][0], result["documents"][0], result["metadatas"][0], result["distances"][0])
+        return [
+            Chunk(
+                id=chunk_id, doc_id=meta["doc_id"], title=meta["title"], version=meta["version"],
+                section=meta["section"], text=text, intents=list(meta.get("intents") or []),
+                score=min(1.0, max(0.0, 1.0 - float(distance))),
+            )
+            for chunk_id, text, meta, distance in rows
+        ]
+
+    # -- writing -------------------------------------------------------------------------------------
+
+    def ingest(
+        self,
+        docs: list[PolicyDocument],
+        on_progress: Callable[[str], None] | None = None,
+        flag_document: Callable[[PolicyDocument], str | None] | None = None,
+    ) -> IngestReport:
+        """Bring the collection in line with `docs` (the full set on disk); see the module docstring."""
+        started = time.perf_counter()
+        say = on_progress or (lambda _message: None)
+        _check_unique(docs)
+        stored = {doc.doc_id: doc for doc in self.documents()}
+        entries: list[IngestEntry] = []
+        pending: list[tuple[PolicyDocument, list[Chunk], IngestStatus]] = []
+
+        for doc in docs:
+            old = stored.get(doc.id)
+            if not doc.is_approved:
+                self._delete_doc(doc.id)  # even if not recorded: defence in depth
+                entries.append(IngestEntry(doc_id=doc.id, version=doc.version, status="skipped", chunks=0,
+                                           reason=f"{doc.status}"))
+                say(f"{doc.id}: skipped ({doc.status})")
+                continue
+            reason = flag_document(doc) if flag_document else None
+            if reason:
+                self._delete_doc(doc.id)
+                entries.append(IngestEntry(doc_id=doc.id, version=doc.version, status="flagged", chunks=0,
+                                           reason=reason))
+                say(f"{doc.id}: flagged: {reason}")
+                continue
+            if old and old.content_hash == doc.content_hash:
+                entries.append(IngestEntry(doc_id=doc.id, version=doc.version, status="unchanged",
+                                           chunks=old.chunks))
+                say(f"{doc.id}: unchanged")
+                continue
+            pending.append((doc, chunk_document(doc), "updated" if old else "added"))
+
+        on_disk = {doc.id for doc in docs}
+        for doc_id, old in stored.items():
+            if doc_id not in on_disk:
+                self._delete_doc(doc_id)
+                entries.append(IngestEntry(doc_id=doc_id, version=old.version, status="removed",
+                                           chunks=old.chunks, reason="no longer on disk"))
+                say(f"{doc_id}: removed (no longer on disk)")
+
+        if pending:
+            say(f"embedding {sum(len(chunks) for _, chunks, _ in pending)} chunks")
+            vectors = self.embeddings.embed_documents([c.text for _, chunks, _ in pending for c in chunks])
+            offset = 0
+            for doc, chunks, status in pending:
+                self._replace_doc(doc, chunks, vectors[offset: offset + len(chunks)])
+                offset += len(chunks)
+                entries.append(IngestEntry(doc_id=doc.id, version=doc.version, status=status, chunks=len(chunks)))
+                say(f"{doc.id}: {status} ({len(chunks)} chunks)")
+
+        entries.sort(key=lambda entry: entry.doc_id)
+        return IngestReport(entries=entries, total_chunks=self.count(), seconds=time.perf_counter() - started)
+
+    def _replace_doc(self, doc: PolicyDocument, chunks: list[Chunk], vectors: list[list[float]]) -> None:
+        self._delete_doc(doc.id)
+        if not chunks:
+            return
+        self.collection.add(
+            ids=[chunk.id for chunk in chunks],
+            embeddings=[list(map(float, vector)) for vector in vectors],
+            documents=[chunk.text for chunk in chunks],
+            metadatas=[_metadata(doc, chunk, index) for index, chunk in enumerate(chunks)],
+        )
+
+    def _delete_doc(self, doc_id: str) -> None:
+        self.collection.delete(where={"doc_id": doc_id})
+
+
+def _metadata(doc: PolicyDocument, chunk: Chunk, index: int) -> dict[str, Any]:
+    meta: dict[str, Any] = {
+        "doc_id": doc.id,
+        "title": doc.title,
+        "version": doc.version,
+        "status": doc.status,
+        "section": chunk.section,
+        "chunk_index": index,
+        "doc_hash": doc.content_hash,
+        "effective_date": doc.effective_date.isoformat(),
+        "owner": doc.owner,
+    }
+    if doc.intents:  # Chroma rejects empty list values
+        meta["intents"] = list(doc.intents)
+    return meta
+
+
+def _check_unique(docs: list[PolicyDocument]) -> None:
+    seen: dict[str, PolicyDocument] = {}
+    for doc in docs:
+        if doc.id in seen:
+            raise ConfigError(f"duplicate document id '{doc.id}' in {seen[doc.id].path} and {doc.path}")
+        seen[doc.id] = doc
+
+
+def _persistent_client(path: Path) -> Any:
+    import chromadb
+    from chromadb.config import Settings
+
+    return chromadb.PersistentClient(path=str(path), settings=Settings(anonymized_telemetry=False))
+
+
+def _model_name(embeddings: Any) -> str:
+    for attribute in ("model_name", "model"):
+        value = getattr(embeddings, attribute, None)
+        if isinstance(value, str) and value:
+            return value
+    return type(embeddings).__name__
+
+
+def _not_found(location: str) -> KnowledgeBaseNotFound:
+    return KnowledgeBaseNotFound(f"No knowledge base at {location}: run `switchboard ingest` first")

@@ -1,0 +1,1 @@
+"""Graph nodes. Each `make_<node>(deps)` returns the node function; `graphs/support.py` wires them."""

