@@ -123,7 +123,7 @@ class Switchboard:
         signals = values.get("signals") or {}
         reply = Reply(
             answer=handoff["holding_message"] if handoff else values.get("answer", ""),
-            route=values.get("route") or ("human" if handoff else "blocked"),
+            route="human" if handoff else (values.get("route") or "blocked"),
             intent=values.get("intent"),
             confidence=float(values.get("confidence") or 0.0),
             citations=list(values.get("citations", [])) if not handoff else [],

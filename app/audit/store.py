@@ -154,8 +154,10 @@ class PostgresAuditStore:
         return self._select("WHERE started_at >= %s", (since,), "started_at, id")
 
 
-def open_audit_store(sqlite_path: Path, database_url: str | None = None) -> AuditStore:
-    """Postgres when a database URL is given, else the SQLite file at `sqlite_path`."""
+def open_audit_store(
+    sqlite_path: Path, database_url: str | None = None, *, table: str = DEFAULT_TABLE, schema: str | None = None
+) -> AuditStore:
+    """Postgres when a database URL is given (optionally in its own schema), else the SQLite file at `sqlite_path`."""
     if database_url:
-        return PostgresAuditStore(database_url)
-    return SqliteAuditStore(sqlite_path)
+        return PostgresAuditStore(database_url, table=table, schema=schema)
+    return SqliteAuditStore(sqlite_path, table=table)

@@ -22,7 +22,7 @@ def _draft(state: State, desk: str, model: BaseChatModel | None, spec: str, buil
     if model is None:
         fault = f"{desk}_unavailable: not configured"
         return {"tried": tried, "faults": [*state.get("faults", []), fault], "draft": "", "drafted_by": None,
-                "trace": [TraceEntry(node=node, decision="unavailable", model=spec, detail=fault)]}
+                "trace": [TraceEntry(node=node, decision="unavailable", detail=f"{spec}: {fault}")]}
     prompt = build(state.get("redacted_text", ""), state.get("chunks", []), history_messages(state))
     with stopwatch() as t:
         try:
