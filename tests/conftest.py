@@ -149,4 +149,5 @@ def _forbid_real_model_calls(request: pytest.FixtureRequest, monkeypatch: pytest
     monkeypatch.setattr(socket.socket, "connect", connect)
     monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
     monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
-    monkeypatch.setattr("llama_cpp.Llama.__init__", no_llama, raising=False)
+    # The model loader, not Llama.__init__: Llama has set up its clean-up by then, so nothing warns later.
+    monkeypatch.setattr("llama_cpp._internals.LlamaModel.__init__", no_llama)

@@ -133,7 +133,8 @@ def record_from_reply(
         if e.model
     ]
     if verdicts is not None:
-        rail_verdicts = [RailVerdict(rail=v.rail, action=v.action, reason=v.reason, score=v.score) for v in verdicts]
+        checked = [v if isinstance(v, Verdict) else Verdict.model_validate(v) for v in verdicts]
+        rail_verdicts = [RailVerdict(rail=v.rail, action=v.action, reason=v.reason, score=v.score) for v in checked]
     else:
         rail_verdicts = verdicts_from_trace(reply)
     final = outcome or outcome_of(reply)

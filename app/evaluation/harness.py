@@ -33,7 +33,8 @@ class CaseResult(BaseModel):
     expected_route: str
     accepted: list[str]
     must_escalate: bool
-    predicted_route: str = Field(description="Desk of the routed (last) turn, or 'error'.")
+    predicted_route: str = Field(description="Desk the routing chose for the last turn, or 'error'.")
+    final_route: str = Field(default="", description="Reply.route after fallbacks (e.g. llm -> human when no LLM).")
     correct: bool
     expected_intent: str | None = None
     intent: str | None = None
@@ -137,6 +138,20 @@ def summary_line(result: EvalResult) -> dict:
     }
 
 
+def routed_desk(reply: Reply) -> str:
+    """The desk the routing decision chose this turn (trace entry `route`, `desk=…`), else the reply's route.
+
+    Scoring uses the decision, not the fallback: with no LLM configured an LLM-desk turn ends with a person,
+    but it was still routed to the LLM desk.
+    """
+    if reply.route == "blocked":
+        return "blocked"
+    for entry in reversed(reply.trace):
+        if entry.node == "route" and entry.decision.startswith("desk="):
+            return entry.decision.split("=", 1)[1]
+    return reply.route
+
+
 def _content_checks(case: EvalCase, answer: str) -> tuple[list[str], list[str]]:
     low = answer.lower()
     missing = [s for s in case.must_include if s.lower() not in low]
@@ -168,11 +183,13 @@ def run_case(case: EvalCase, ask: Ask, pricing: Pricing, run_id: str, llm_model:
         return CaseResult(**base, predicted_route="error", correct=False, error=f"{type(exc).__name__}: {exc}"[:300])
     assert reply is not None
     last = records[-1]
+    desk = routed_desk(reply)
     missing, forbidden = _content_checks(case, reply.answer)
     return CaseResult(
         **base,
-        predicted_route=reply.route,
-        correct=reply.route in case.accepted,
+        predicted_route=desk,
+        final_route=reply.route,
+        correct=desk in case.accepted,
         intent=reply.intent,
         answered_by=reply.answered_by,
         escalation_reason=reply.escalation_reason,

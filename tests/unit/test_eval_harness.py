@@ -134,3 +134,15 @@ def test_progress_callback_and_recorded_signals(pricing):
     assert seen == [(1, 1, "t")]
     assert result.cases[0].signals == sig
     assert result.replay_cases()[0].signals == sig
+
+
+def test_scores_the_routing_decision_not_the_fallback(pricing):
+    # no LLM configured: the LLM desk hands the turn to a person, but the routing decision was 'llm'
+    handed = Reply(answer="A colleague will reply.", route="human", answered_by="human", awaiting_human=True,
+                   trace=[TraceEntry(node="route", decision="desk=llm", detail="multi-intent"),
+                          TraceEntry(node="handoff_to_human", decision="policy_text+ticket")])
+    ask = ScriptedAsk([("cancel one, change address, add promo", handed)])
+    result = run_eval([case("m", "llm", "cancel one, change address, add promo")], ask, None, pricing)
+    c = result.cases[0]
+    assert (c.predicted_route, c.final_route, c.correct) == ("llm", "human", True)
+    assert c.handoff_cost_usd == pricing.human.per_handoff and not c.resolved

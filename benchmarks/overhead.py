@@ -1,0 +1,104 @@
+"""What the orchestration itself costs per turn: rails, intent, retrieval, routing, checkpointing.
+
+Models are replaced by instant ones (they echo the top policy chunk, so the output rails pass); everything
+else is real: the trained classifier, the guardrails, Chroma with the local encoder, SQLite checkpoints.
+
+    python -m benchmarks.overhead [--turns 200] [--concurrency 1 32]
+
+Prints progress to stderr and one JSON object on the last line: per concurrency p50/p95/p99 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, SystemMessage
+from langchain_core.outputs import ChatGeneration, ChatResult
+
+from app.api import Switchboard
+from app.config import load_settings
+from app.deps import Deps
+from app.knowledge.ingest import ingest_knowledge
+
+MESSAGES = [
+    "How do I reset my password?",
+    "where is my order",
+    "what payment methods do you accept",
+    "how much does express delivery cost",
+    "I want to cancel my order",
+    "can I get an invoice for my last purchase",
+    "how do I unsubscribe from the newsletter",
+    "what is your refund policy",
+]
+
+
+class InstantModel(BaseChatModel):
+    """Answers at once with the first sentence of the policy text it was given."""
+
+    @property
+    def _llm_type(self) -> str:
+        return "instant"
+
+    def _generate(self, messages, stop=None, run_manager=None, **kwargs) -> ChatResult:
+        system = next((m.content for m in messages if isinstance(m, SystemMessage)), "")
+        policy = system.split("Policy:", 1)[-1].strip().split("\n")
+        text = next((line for line in policy[1:] if len(line.split()) > 4), "Please see our policy.")
+        message = AIMessage(text, usage_metadata={"input_tokens": 0, "output_tokens": 0, "total_tokens": 0})
+        return ChatResult(generations=[ChatGeneration(message=message)])
+
+
+def build_bot(data_dir: Path) -> Switchboard:
+    settings = load_settings(data_dir=data_dir, slm="llamacpp:gemma3-270m", llm="none")
+    deps = Deps(settings, slm=InstantModel(), llm=InstantModel(), llm_spec="openai:instant")
+    return Switchboard(settings, deps, audit=False)
+
+
+def measure(bot: Switchboard, turns: int, concurrency: int) -> dict:
+    def one(i: int) -> float:
+        start = time.perf_counter()
+        bot.ask(MESSAGES[i % len(MESSAGES)], thread_id=f"c{concurrency}-{i}")
+        return (time.perf_counter() - start) * 1000
+
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        wall = time.perf_counter()
+        latencies = np.array(list(pool.map(one, range(turns))))
+        wall = time.perf_counter() - wall
+    return {
+        "concurrency": concurrency,
+        "turns": turns,
+        "p50_ms": round(float(np.percentile(latencies, 50)), 2),
+        "p95_ms": round(float(np.percentile(latencies, 95)), 2),
+        "p99_ms": round(float(np.percentile(latencies, 99)), 2),
+        "throughput_turns_per_s": round(turns / wall, 1),
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--turns", type=int, default=200)
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 32])
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = load_settings(data_dir=Path(tmp))
+        print("ingesting and training…", file=sys.stderr)
+        ingest_knowledge(settings)
+        bot = build_bot(Path(tmp))
+        measure(bot, len(MESSAGES) * 2, 1)  # warm-up: load encoder, classifier, rails
+        results = []
+        for c in args.concurrency:
+            print(f"concurrency {c}…", file=sys.stderr)
+            results.append(measure(bot, args.turns, c))
+            print(json.dumps(results[-1]), file=sys.stderr)
+    print(json.dumps({"benchmark": "overhead", "checkpointer": "sqlite", "results": results}))
+
+
+if __name__ == "__main__":
+    main()
