@@ -140,11 +140,13 @@ class Switchboard:
         return reply
 
     def _cost(self, trace) -> float:
+        from app.errors import ConfigError
+
         try:
             pricing = self.deps.pricing
-        except Exception:  # pricing is informative; a broken file is reported by `doctor`
+            return round(sum(pricing.cost_of(e.model, e.tokens_in, e.tokens_out, e.latency_ms) for e in trace if e.model), 8)
+        except ConfigError:  # an unpriced model must not fail the customer's turn; `report` lists it
             return 0.0
-        return round(sum(pricing.cost_of(e.model, e.tokens_in, e.tokens_out, e.latency_ms) for e in trace if e.model), 8)
 
     def _record(self, reply: Reply, values: dict, started: datetime) -> None:
         """Write the turn's audit record (redacted input only)."""

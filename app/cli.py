@@ -214,6 +214,95 @@ def doctor() -> None:
     raise typer.Exit(worst)
 
 
+# --- audit / report / eval / calibrate ------------------------------------------------------------
+def _audit_records(thread: str | None = None):
+    from app.audit.store import open_audit_store
+    from app.config import load_settings
+
+    settings = load_settings()
+    url = settings.database_url.get_secret_value() if settings.database_url else None
+    if not url and not settings.audit_path.exists():
+        raise UsageError(f"no audit trail at {settings.audit_path}: ask something first")
+    store = open_audit_store(settings.audit_path, url)
+    return store.thread(thread) if thread else store.all()
+
+
+@audit_app.command("show")
+def audit_show(thread: Annotated[str, typer.Argument(help="Thread id (see `ask` output).")]) -> None:
+    """Render one thread's turns from the audit trail."""
+    from app.audit.report import render_thread
+
+    records = _audit_records(thread)
+    if not records:
+        raise UsageError(f"no audited turns for thread '{thread}'")
+    render_thread(records, out)
+
+
+@app.command()
+def report(plots: Annotated[Optional[Path], typer.Option("--plots", help="Write PNG charts to this folder.")] = None) -> None:
+    """Containment, escalations, handoffs, refusals, latency per route and cost vs an all-LLM baseline."""
+    from app.audit.report import compute_metrics, render_metrics
+
+    metrics = compute_metrics(_audit_records())
+    render_metrics(metrics, out)
+    if plots:
+        from app.audit.plots import write_plots
+
+        for path in write_plots(metrics, plots):
+            out.print(f"wrote {path}")
+
+
+def _run_eval(dataset: Path, out_dir: Optional[Path]):
+    from app.api import Switchboard
+    from app.evaluation.dataset import load_eval_dataset
+    from app.evaluation.harness import run_eval
+
+    cases = load_eval_dataset(dataset)
+    bot = Switchboard()
+    llm = None if bot.deps.llm_spec == "none" else bot.deps.llm_spec
+    with _progress() as progress:
+        task = progress.add_task(f"evaluating {dataset.name}", total=len(cases))
+        result = run_eval(cases, bot.ask, out_dir, bot.deps.pricing,
+                          on_progress=lambda done, total, _case: progress.update(task, completed=done),
+                          thresholds=bot.settings.routing, llm_model=llm, dataset_name=dataset.name)
+    return bot, result
+
+
+@app.command("eval")
+def eval_command(
+    dataset: Annotated[Path, typer.Option("--dataset", help="JSONL evaluation cases.", exists=True, dir_okay=False)],
+    out_dir: Annotated[Optional[Path], typer.Option("--out", help="Folder for eval.json, eval.md and PNG charts.")] = None,
+) -> None:
+    """Route every case of a dataset and score routing, containment, escalation recall, cost and content."""
+    from app.evaluation.harness import summary_line
+
+    _bot_, result = _run_eval(dataset, out_dir)
+    if out_dir:
+        out.print(f"wrote {out_dir}/eval.json, eval.md and charts")
+    print(json.dumps(summary_line(result)))
+
+
+@app.command()
+def calibrate(
+    dataset: Annotated[Path, typer.Option("--dataset", help="JSONL evaluation cases.", exists=True, dir_okay=False)],
+    target_escalation_recall: Annotated[float, typer.Option(min=0.0, max=1.0, help="Required recall of llm+human cases.")] = 0.95,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the choice without writing the config file.")] = False,
+) -> None:
+    """Sweep routing thresholds, pick the cheapest meeting the recall target, write it to the config file."""
+    from app.config import default_config_file
+    from app.evaluation.calibrate import calibrate as sweep
+    from app.evaluation.calibrate import render_calibration, write_thresholds_to_config
+
+    bot, result = _run_eval(dataset, None)
+    choice = sweep(result, target_escalation_recall, current=bot.settings.routing)
+    render_calibration(choice, out)
+    if not dry_run:
+        path = default_config_file()
+        write_thresholds_to_config(path, choice.chosen.thresholds)
+        out.print(f"wrote routing thresholds to {path}")
+    print(json.dumps({"met_target": choice.met_target, "thresholds": choice.chosen.thresholds.model_dump()}))
+
+
 def main() -> None:
     """Entry point: named errors become one line on stderr and their exit code (2 for usage errors)."""
     _setup_logging()

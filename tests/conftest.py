@@ -16,6 +16,7 @@ Need a port for your own server? `from tests.servers.process import free_port`.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 from dataclasses import dataclass
@@ -144,10 +145,10 @@ def _forbid_real_model_calls(request: pytest.FixtureRequest, monkeypatch: pytest
         raise RealModelCallForbidden(f"DNS look-up of {host!r} blocked: {hint}")
 
     def no_llama(self, *args, **kwargs):
+        self._stack = contextlib.ExitStack()  # what Llama.__del__ closes; without it, a warning at GC time
         raise RealModelCallForbidden(f"loading a llama.cpp model blocked: {hint}")
 
     monkeypatch.setattr(socket.socket, "connect", connect)
     monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
     monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
-    # The model loader, not Llama.__init__: Llama has set up its clean-up by then, so nothing warns later.
-    monkeypatch.setattr("llama_cpp._internals.LlamaModel.__init__", no_llama)
+    monkeypatch.setattr("llama_cpp.Llama.__init__", no_llama)

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, field_validator
 
 from app.audit.pricing import Pricing
+from app.errors import ConfigError
 from app.guardrails.verdict import Verdict
 from app.reply import Reply
 
@@ -22,7 +23,8 @@ class ModelUse(BaseModel):
     tokens_in: int = 0
     tokens_out: int = 0
     latency_ms: float = 0.0
-    cost_usd: float = Field(default=0.0, description="From knowledge/pricing.yaml.")
+    cost_usd: float = Field(default=0.0, description="From knowledge/pricing.yaml (0 when the model has no price).")
+    priced: bool = Field(default=True, description="False when pricing.yaml has no price for this model.")
 
 
 class RailVerdict(BaseModel):
@@ -121,17 +123,16 @@ def record_from_reply(
     outcome: Outcome | None = None,
 ) -> AuditRecord:
     """Build the audit record of one turn. `llm_model` is the configured LLM for the counterfactual."""
-    models = [
-        ModelUse(
-            model=e.model,
-            tokens_in=e.tokens_in,
-            tokens_out=e.tokens_out,
-            latency_ms=e.latency_ms,
-            cost_usd=pricing.cost_of(e.model, e.tokens_in, e.tokens_out, e.latency_ms),
-        )
-        for e in reply.trace
-        if e.model
-    ]
+    models = []
+    for e in reply.trace:
+        if not e.model:
+            continue
+        try:  # an unpriced model must not fail the customer's turn; it is flagged and shown by `report`
+            cost, priced = pricing.cost_of(e.model, e.tokens_in, e.tokens_out, e.latency_ms), True
+        except ConfigError:
+            cost, priced = 0.0, False
+        models.append(ModelUse(model=e.model, tokens_in=e.tokens_in, tokens_out=e.tokens_out,
+                               latency_ms=e.latency_ms, cost_usd=cost, priced=priced))
     if verdicts is not None:
         checked = [v if isinstance(v, Verdict) else Verdict.model_validate(v) for v in verdicts]
         rail_verdicts = [RailVerdict(rail=v.rail, action=v.action, reason=v.reason, score=v.score) for v in checked]

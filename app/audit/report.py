@@ -56,6 +56,7 @@ class Metrics(BaseModel):
     failures: int
     latency_by_route: dict[str, LatencyStats]
     cost: CostSummary
+    unpriced_models: list[str] = Field(default_factory=list, description="Models with no price in pricing.yaml.")
     note: str = COST_NOTE
 
 
@@ -103,6 +104,7 @@ def compute_metrics(records: list[AuditRecord]) -> Metrics:
             route: LatencyStats(n=len(v), p50_ms=percentile(v, 50), p95_ms=percentile(v, 95))
             for route, v in sorted(latencies.items())
         },
+        unpriced_models=sorted({m.model for r in records for m in r.models if not m.priced}),
         cost=CostSummary(
             model_cost_usd=model,
             handoff_cost_usd=handoff,
@@ -168,7 +170,9 @@ def render_metrics(metrics: Metrics, console: Console) -> None:
     cost.add_row("human handoff cost (separate)", _usd(c.handoff_cost_usd))
     cost.add_row("all-in per resolution (model + handoffs)", _usd(c.all_in_cost_per_resolution_usd))
     console.print(cost)
-    console.print(f"[dim]{metrics.note}[/dim]")
+    console.print(f"[dim]{escape(metrics.note)}[/dim]")
+    if metrics.unpriced_models:
+        console.print(f"[yellow]Not costed (no price in pricing.yaml): {escape(', '.join(metrics.unpriced_models))}[/yellow]")
 
 
 def render_thread(records: list[AuditRecord], console: Console) -> None:

@@ -7,7 +7,7 @@ Cost figures reuse the audit trail's arithmetic (`record_from_reply`), so eval a
 from __future__ import annotations
 
 import uuid
-from collections import Counter, defaultdict
+from collections import defaultdict
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Sequence
@@ -306,8 +306,3 @@ def run_eval(
 
         write_outputs(result, Path(out_dir))
     return result
-
-
-def route_counts(result: EvalResult) -> Counter:
-    """How many cases went to each desk."""
-    return Counter(c.predicted_route for c in result.cases)
