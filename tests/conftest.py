@@ -129,7 +129,7 @@ def _forbid_real_model_calls(request: pytest.FixtureRequest, monkeypatch: pytest
     hint = "unit tests must not call real models or the network; use a fake, or move the test to tests/integration"
     real_connect, real_connect_ex, real_getaddrinfo = socket.socket.connect, socket.socket.connect_ex, socket.getaddrinfo
 
-    def connect(self: socket.socket, address, *rest):
+    def connect(self: socket.socket, address):
         if self.family == getattr(socket, "AF_UNIX", None):
             return real_connect(self, address)
         raise RealModelCallForbidden(f"connect to {address!r} blocked: {hint}")

@@ -96,6 +96,11 @@ def _load(path: str) -> InjectionModel:
                               emb_dim=int(data["emb_dim"]))
 
 
+def clear_model_cache() -> None:
+    """Forget loaded models (after the npz file was rebuilt)."""
+    _load.cache_clear()
+
+
 def sample_benign(benign: list[str], n: int, seed: int = 13) -> list[str]:
     """A seeded sample of benign customer messages (deduplicated) used as training negatives."""
     uniq = sorted(set(benign))

@@ -27,7 +27,7 @@ class PiiSpan:
 _EMAIL = re.compile(r"\b[\w.+%-]+@(?:[\w-]+\.)+[a-zA-Z]{2,}\b")
 _URL_EMAIL_GUARD = re.compile(r"https?://\S+")
 _CARD = re.compile(r"(?<![\d-])(?:\d[ -]?){11,18}\d(?![\d-])")
-_IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,3})?\b")
+_IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,3})?\b", re.IGNORECASE)
 _SSN = re.compile(r"(?<![\d-])(\d{3})[- .](\d{2})[- .](\d{4})(?![\d-])")
 _SSN_CUE = re.compile(r"\b(?:ssn|social\s+security(?:\s+number)?)\D{0,20}(\d{9})\b", re.IGNORECASE)
 _NINO = re.compile(r"\b[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b")
@@ -38,8 +38,10 @@ _NATIONAL_ID_CUE = re.compile(
 _IPV4 = re.compile(r"\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\b")
 _IPV6 = re.compile(r"\b(?:[0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}\b|\b(?:[0-9a-fA-F]{1,4}:){1,6}:(?:[0-9a-fA-F]{1,4}:?){0,6}\b")
 _PHONE = re.compile(
-    r"(?<![\w+])(?:\+\d{1,3}[\s.-]?)?(?:\(0\)\s?)?(?:\(\d{1,5}\)[\s.-]?)?\d{1,5}(?:[\s.-]\d{1,5}){0,5}(?![\w])")
-_PHONE_CUE = re.compile(r"\b(?:phone|tel|telephone|mobile|cell|call|fax|number|whatsapp|reach\s+me)\b", re.IGNORECASE)
+    r"(?<![\w+])(?:\+\d{1,3}[\s.-]?)?(?:\(0\)\s?)?(?:\(\d{1,5}\)[\s.-]?)?\d{2,12}(?:[\s.-]\d{1,8}){0,5}"
+    r"(?:\s?(?:x|ext\.?)\s?\d{1,5})?(?![\w])")
+_PHONE_CUE = re.compile(r"\b(?:phone|tel|telephone|mobile|cell|call|fax|desk|office|whatsapp|reach\s+me|text\s+me|registered)\b", re.IGNORECASE)
+_DATE_IN = re.compile(r"\b(?:19|20)\d{2}-\d{2}-\d{2}\b|\b\d{1,2}:\d{2}")
 _DATEISH = re.compile(r"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$")
 
 
@@ -72,7 +74,7 @@ def ssn_ok(area: str, group: str, serial: str) -> bool:
 
 def _phone_like(match: str, text: str, start: int) -> bool:
     digits = re.sub(r"\D", "", match)
-    if not 7 <= len(digits) <= 15 or _DATEISH.match(match.strip()):
+    if not 7 <= len(digits) <= 15 or _DATEISH.match(match.strip()) or _DATE_IN.search(match):
         return False
     if match.startswith("+") or "(" in match:
         return True

@@ -20,7 +20,9 @@ _CUE = re.compile(
     r"\.?,?\s+([A-Za-zÀ-ÿā-ſ][\wÀ-ÿā-ſ'’-]+(?:\s+(?:[A-Z]\.?|[A-ZÀ-Þ][\wÀ-ÿā-ſ'’-]+)){0,3})",
     re.IGNORECASE)
 _TITLE = re.compile(rf"\b(?:Mr|Mrs|Ms|Miss|Dr|Prof|Sir|Madam|Mx)\.?\s+({_CAP}(?:\s+(?:{_INITIAL}|{_CAP})){{0,3}})")
-_LIST = re.compile(rf"(?:{_CAP},\s+){{2,}}{_CAP},?\s+and\s+{_CAP}")
+_LIST = re.compile(rf"(?:{_CAP},\s+){{1,}}{_CAP},?\s+and\s+{_CAP}|{_CAP}\s+and\s+{_CAP}\s+(?:were|are|was|had|have)\b")
+_SPEAKER = re.compile(rf"(?:^|(?<=[.!?>]\s)|(?<=\n))({_CAP}):\s", re.MULTILINE)
+_MIDWORD = re.compile(rf"(?<=[a-z0-9,;]\s)({_CAP})(?:'s)?\b")
 
 # Capitalised words that start sentences or name things, not people. Lowercase for lookup.
 COMMON_CAPITALISED = frozenset("""
@@ -43,6 +45,11 @@ _STREET = (r"(?:street|st|avenue|ave|road|rd|lane|ln|drive|dr|boulevard|blvd|cou
            r"katu|tie|rue|chemin|avenida|calle|rua|via|viale|piazza|ul|ulica|út|utca|cesta|ulitsa|aleja|vei|gränd)")
 _ADDRESS_NUM_FIRST = re.compile(rf"\b\d{{1,6}}[A-Za-z]?\s+(?:[\wÀ-ÿā-ſ'’.-]+\s+){{0,4}}{_STREET}\b\.?(?:\s+\d{{1,5}}[A-Za-z]?)?", re.IGNORECASE)
 _STREET_WORD_THEN_NUM = re.compile(rf"\b[A-ZÀ-Þ][\wÀ-ÿā-ſ'’.-]*(?:\s+[A-ZÀ-Þ][\wÀ-ÿā-ſ'’.-]*){{0,3}}\s+\d{{1,5}}[A-Za-z]?\b")
+_UP = "A-ZÀ-ÖØ-ÞĀ-ŽΑ-ΩА-Я"
+_NUM_WORDS_NUM = re.compile(rf"\b\d{{2,6}}\s+(?:[{_UP}][^\s\d,]*\s+){{1,3}}\d{{1,4}}[A-Za-z]?\b\.?")
+_MILITARY = re.compile(r"\b(?:PSC|Unit|USNS|USS|USNV|USCGC)\s+\w+,?\s+(?:Box\s+\d+\s+)?(?:APO|FPO|DPO)\s+A[AEP]\s+\d{5}\b", re.IGNORECASE)
+_CORNER = re.compile(rf"\bthe\s+corner\s+of\s+[^.,;!?]{{3,60}}?\s+and\s+(?:[{_UP}\d][^\s.,;!?]*\s?){{1,4}}")
+_TAIL = re.compile(rf"(?:[\s,]+(?:(?:apt|apartment|suite|ste|unit|flat|box)\.?\s*#?\d{{1,5}}|[{_UP}][^\s,.!?]*(?:\s\([^)]{{1,20}}\))?|[A-Z]{{2}}|\d{{4,6}}(?:-\d{{3,4}})?|nan))+")
 _UNIT = re.compile(r"\b(?:apt|apartment|suite|ste|unit|flat|floor|po\s+box)\.?\s*#?\s*\d{1,5}[A-Za-z]?\b", re.IGNORECASE)
 _ADDRESS_CUE = re.compile(r"\b(?:address|live\s+(?:at|in)|lives\s+at|ship\s+(?:it\s+)?to|deliver(?:ed)?\s+to|located\s+at|moved\s+to)\b\s*(?:is|:)?\s*", re.IGNORECASE)
 _STREETISH = re.compile(rf"{_STREET}\b", re.IGNORECASE)
@@ -78,6 +85,10 @@ def find_names(text: str) -> list[tuple[int, int]]:
         for w in re.finditer(_CAP, m.group(0)):
             if not _is_common(w.group(0)):
                 spans.append((m.start() + w.start(), m.start() + w.end()))
+    for rx in (_SPEAKER, _MIDWORD):
+        for m in rx.finditer(text):
+            if not _is_common(m.group(1)) and not _STREETISH.fullmatch(m.group(1)):
+                spans.append((m.start(1), m.end(1)))
     # a capitalised word repeated elsewhere as a detected name is the same person (e.g. a surname alone)
     found = {text[s:e] for s, e in spans}
     parts = {p for f in found for p in f.split() if len(p) > 2 and not _is_common(p)}
@@ -96,6 +107,9 @@ def find_addresses(text: str) -> list[tuple[int, int]]:
         words = m.group(0).split()
         if any(_STREETISH.search(w) for w in words[:-1]):
             spans.append((m.start(), m.end()))
+    for rx in (_NUM_WORDS_NUM, _MILITARY, _CORNER):
+        for m in rx.finditer(text):
+            spans.append((m.start(), m.end()))
     for m in _UNIT.finditer(text):
         spans.append((m.start(), m.end()))
     for m in _ADDRESS_CUE.finditer(text):
@@ -104,7 +118,16 @@ def find_addresses(text: str) -> list[tuple[int, int]]:
         chunk = rest[: end.start() if end else len(rest)]
         if re.search(r"\d", chunk) and len(chunk) <= 120:
             spans.append((m.end(), m.end() + len(chunk)))
-    return _merge(spans)
+    return _extend_tails(text, _merge(spans))
+
+
+def _extend_tails(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Extend an address through its unit, city, region, country and postcode parts."""
+    out = []
+    for s, e in spans:
+        m = _TAIL.match(text, e)
+        out.append((s, m.end() if m else e))
+    return _merge(out)
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

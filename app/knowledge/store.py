@@ -92,15 +92,18 @@ class KnowledgeStore:
     ) -> None:
         """Open (or, with `create`, create) `collection_name` on a chromadb client.
 
-        `embedding_model` names the embedding model for the collection metadata; it defaults to the
-        `model`/`model_name` attribute of `embeddings`, else its class name. A collection built with another
-        model raises `ConfigError`; a missing collection with `create=False` raises `KnowledgeBaseNotFound`.
+        `embedding_model` names the embedding model for the collection metadata (pass the spec string); it
+        defaults to the `model`/`model_name` attribute of `embeddings`, else its class name. A collection
+        built with another model raises `ConfigError` at once when reading (`create=False`); when opened for
+        ingestion the error is raised by `ingest`/`search`, so `rebuild()` can still replace it. A missing
+        collection with `create=False` raises `KnowledgeBaseNotFound`.
         """
         self.client = client
         self.collection_name = collection_name
         self.embeddings = embeddings
         self.embedding_model = embedding_model or _model_name(embeddings)
         self.location = location or collection_name
+        self._model_mismatch: str | None = None
         self.collection = self._open_collection(create)
 
     # -- construction -------------------------------------------------------------------------------
@@ -165,15 +168,27 @@ class KnowledgeStore:
             )
         stored = (collection.metadata or {}).get(EMBEDDING_MODEL_KEY)
         if stored and stored != self.embedding_model:
-            raise ConfigError(
+            self._model_mismatch = (
                 f"Knowledge base at {self.location} was built with embedding model '{stored}', "
                 f"not '{self.embedding_model}': re-ingest with --rebuild"
             )
+            if not create:
+                raise ConfigError(self._model_mismatch)
         return collection
+
+    def _check_model(self) -> None:
+        if self._model_mismatch:
+            raise ConfigError(self._model_mismatch)
 
     def rebuild(self) -> None:
         """Delete the collection and create it empty for the current embedding model (`--rebuild`)."""
-        self.client.delete_collection(self.collection_name)
+        from chromadb.errors import NotFoundError
+
+        try:
+            self.client.delete_collection(self.collection_name)
+        except NotFoundError:
+            pass
+        self._model_mismatch = None
         self.collection = self._open_collection(create=True)
 
     # -- reading -------------------------------------------------------------------------------------
@@ -212,6 +227,7 @@ class KnowledgeStore:
         """
         if not query.strip():
             raise ConfigError("search query is empty")
+        self._check_model()
         total = self.count()
         if total == 0 or k <= 0:
             return []
@@ -248,7 +264,11 @@ class KnowledgeStore:
         on_progress: Callable[[str], None] | None = None,
         flag_document: Callable[[PolicyDocument], str | None] | None = None,
     ) -> IngestReport:
-        """Bring the collection in line with `docs` (the full set on disk); see the module docstring."""
+        """Bring the collection in line with `docs` (the full set on disk); see the module docstring.
+
+        `on_progress` gets one message per report entry, e.g. "account-password: added (5 chunks)".
+        """
+        self._check_model()
         started = time.perf_counter()
         say = on_progress or (lambda _message: None)
         _check_unique(docs)
@@ -286,15 +306,11 @@ class KnowledgeStore:
                                            chunks=old.chunks, reason="no longer on disk"))
                 say(f"{doc_id}: removed (no longer on disk)")
 
-        if pending:
-            say(f"embedding {sum(len(chunks) for _, chunks, _ in pending)} chunks")
-            vectors = self.embeddings.embed_documents([c.text for _, chunks, _ in pending for c in chunks])
-            offset = 0
-            for doc, chunks, status in pending:
-                self._replace_doc(doc, chunks, vectors[offset: offset + len(chunks)])
-                offset += len(chunks)
-                entries.append(IngestEntry(doc_id=doc.id, version=doc.version, status=status, chunks=len(chunks)))
-                say(f"{doc.id}: {status} ({len(chunks)} chunks)")
+        for doc, chunks, status in pending:  # embedded per document so progress moves steadily
+            vectors = self.embeddings.embed_documents([chunk.text for chunk in chunks]) if chunks else []
+            self._replace_doc(doc, chunks, vectors)
+            entries.append(IngestEntry(doc_id=doc.id, version=doc.version, status=status, chunks=len(chunks)))
+            say(f"{doc.id}: {status} ({len(chunks)} chunks)")
 
         entries.sort(key=lambda entry: entry.doc_id)
         return IngestReport(entries=entries, total_chunks=self.count(), seconds=time.perf_counter() - started)

@@ -7,15 +7,19 @@ come back from search, and one short question per Bitext intent finds a document
 from __future__ import annotations
 
 import shutil
+import socket
+import subprocess
+import sys
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
-from langchain_core.embeddings import Embeddings
-
-from app.errors import ConfigError, KnowledgeBaseNotFound
+from app.errors import ConfigError, KnowledgeBaseNotFound, ProviderUnavailable
 from app.knowledge.documents import load_policies
+from app.knowledge.retriever import PolicyRetriever
 from app.knowledge.store import KnowledgeStore
+from app.providers.embeddings import LocalEmbeddings
 
 pytestmark = pytest.mark.integration
 
@@ -54,23 +58,9 @@ QUESTIONS = {
 }
 
 
-class EncoderEmbeddings(Embeddings):
-    """Test-local LangChain adapter over the packaged all-MiniLM-L6-v2 encoder."""
-
-    model_name = "all-MiniLM-L6-v2"
-
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        from app.providers.local_encoder import encode
-
-        return encode(texts).tolist()
-
-    def embed_query(self, text: str) -> list[float]:
-        return self.embed_documents([text])[0]
-
-
 @pytest.fixture(scope="module")
-def embeddings() -> EncoderEmbeddings:
-    encoder = EncoderEmbeddings()
+def embeddings() -> LocalEmbeddings:
+    encoder = LocalEmbeddings()
     encoder.embed_query("warm up")  # load the model outside the timed ingest
     return encoder
 
@@ -151,6 +141,16 @@ def test_one_question_per_intent_finds_a_matching_document_in_top_3(ingested):
     assert hit_rate >= 0.9, misses
 
 
+def test_langchain_retriever_returns_documents_with_citation_metadata(ingested):
+    store, _, _ = ingested
+    docs = PolicyRetriever(store=store, k=2).invoke("Can I pay with PayPal?")
+    assert len(docs) == 2 and docs[0].metadata["doc_id"] == "payments"
+    assert docs[0].page_content.startswith("Payment methods and payment problems > ")
+    assert set(docs[0].metadata) >= {"doc_id", "title", "version", "section", "intents", "score"}
+    narrowed = PolicyRetriever(store=store, k=2, intents=["track_order"]).invoke("Can I pay with PayPal?")
+    assert {d.metadata["doc_id"] for d in narrowed} == {"order-tracking"}
+
+
 def test_open_existing_reads_what_was_ingested(ingested, embeddings):
     store, root, _ = ingested
     reopened = KnowledgeStore.open_existing(root / "chroma", COLLECTION, embeddings)
@@ -166,17 +166,32 @@ def test_open_existing_without_ingest_raises(tmp_path, embeddings):
         KnowledgeStore.open_existing(tmp_path / "empty", COLLECTION, embeddings)
 
 
-def test_changed_embedding_model_asks_for_rebuild(ingested, embeddings):
-    _, root, _ = ingested
+def test_changed_embedding_model_asks_for_rebuild(tmp_path, embeddings):
+    policies = load_policies(POLICIES)
+    doc = next(d for d in policies if d.id == "account-password")
+    KnowledgeStore.persistent(tmp_path, COLLECTION, embeddings, "model-a").ingest([doc])
+    with pytest.raises(ConfigError, match="'model-a', not 'model-b': re-ingest with --rebuild"):
+        KnowledgeStore.open_existing(tmp_path, COLLECTION, embeddings, "model-b")
+    for_ingest = KnowledgeStore.persistent(tmp_path, COLLECTION, embeddings, "model-b")
     with pytest.raises(ConfigError, match="re-ingest with --rebuild"):
-        KnowledgeStore.persistent(root / "chroma", COLLECTION, embeddings, embedding_model="other-model")
+        for_ingest.ingest([doc])
+    with pytest.raises(ConfigError, match="re-ingest with --rebuild"):
+        for_ingest.search("password")
+    for_ingest.rebuild()
+    assert for_ingest.is_empty()
+    assert for_ingest.ingest([doc]).counts() == {"added": 1}
+    reopened = KnowledgeStore.open_existing(tmp_path, COLLECTION, embeddings, "model-b")
+    assert reopened.search("reset my password", k=1)[0].doc_id == "account-password"
 
 
 def test_edits_deletions_status_changes_and_flags_propagate(tmp_path, embeddings):
     policies = tmp_path / "policies"
     shutil.copytree(POLICIES, policies)
     store = KnowledgeStore.persistent(tmp_path / "chroma", COLLECTION, embeddings)
-    store.ingest(load_policies(policies))
+    messages: list[str] = []
+    first = store.ingest(load_policies(policies), on_progress=messages.append)
+    assert len(messages) == len(first.entries)
+    assert "account-password: added (5 chunks)" in messages
     ids_before = {d.doc_id: d for d in store.documents()}
 
     # Edit one document: only it is re-ingested, and the new fact is retrievable.
@@ -216,3 +231,57 @@ def test_edits_deletions_status_changes_and_flags_propagate(tmp_path, embeddings
     assert [(e.doc_id, e.reason) for e in flagged] == [("payments", "contains instructions to the assistant")]
     assert store.collection.get(where={"doc_id": "payments"})["ids"] == []
     assert {d.doc_id for d in store.documents()} == set(ids_before) - {"invoices", "newsletter", "payments"}
+
+
+# --- a Chroma server on loopback ---------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def chroma_url(tmp_path_factory):
+    """A real `chroma run` server on 127.0.0.1, stopped after the module."""
+    chroma = Path(sys.executable).with_name("chroma")
+    port = _free_port()
+    data = tmp_path_factory.mktemp("chroma-server")
+    log = (data / "server.log").open("wb")
+    server = subprocess.Popen([str(chroma), "run", "--path", str(data / "db"), "--host", "127.0.0.1",
+                               "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=2).read()
+            break
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                pytest.fail(f"chroma server did not start: {(data / 'server.log').read_text()[-2000:]}")
+            time.sleep(0.3)
+    yield url
+    server.terminate()
+    server.wait(timeout=30)
+    log.close()
+
+
+def test_remote_store_ingests_and_searches(chroma_url, embeddings):
+    with pytest.raises(KnowledgeBaseNotFound, match="run `switchboard ingest` first"):
+        KnowledgeStore.remote(chroma_url, "remote-policies", embeddings, create=False)
+    store = KnowledgeStore.remote(chroma_url, "remote-policies", embeddings)
+    docs = [d for d in load_policies(POLICIES) if d.id in {"account-password", "refund-tracking", "loyalty-programme"}]
+    assert store.ingest(docs).counts() == {"added": 2, "skipped": 1}
+    assert store.ingest(docs).counts() == {"unchanged": 2, "skipped": 1}
+    reader = KnowledgeStore.remote(chroma_url, "remote-policies", embeddings, create=False)
+    reader.require_ingested()
+    assert reader.search("How do I reset my password?", k=2)[0].doc_id == "account-password"
+
+
+def test_remote_store_reports_an_unreachable_server(embeddings):
+    with pytest.raises(ProviderUnavailable, match="does not answer"):
+        KnowledgeStore.remote(f"http://127.0.0.1:{_free_port()}", COLLECTION, embeddings)
+    with pytest.raises(ConfigError, match="must look like http://host:port"):
+        KnowledgeStore.remote("127.0.0.1:8000", COLLECTION, embeddings)

@@ -1,0 +1,47 @@
+"""Input rails, run on every customer message before any model call: PII redaction, injection, abuse, topics."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+from pydantic import BaseModel, Field
+
+from app.guardrails.injection import detect_injection
+from app.guardrails.pii import redact_pii
+from app.guardrails.policy import GuardrailPolicy
+from app.guardrails.topics import check_abuse, check_topics, negativity
+from app.guardrails.verdict import Verdict
+
+
+class InputRailsResult(BaseModel):
+    """What the input rails decided about one message. Only `redacted_text` may reach models and logs."""
+
+    redacted_text: str = Field(description="The message with PII replaced by <TYPE> placeholders.")
+    action: Literal["pass", "block", "escalate"] = Field(description="block: refuse politely without any model call.")
+    reason: str = Field(default="", description="Why, for the trace (no raw PII).")
+    verdicts: list[Verdict] = Field(default_factory=list, description="One verdict per rail, in run order.")
+    pii_types: list[str] = Field(default_factory=list, description="Entity types redacted, e.g. ['EMAIL'].")
+    negativity: float = Field(default=0.0, description="0..1 strength of negative/emotional tone (routing signal).")
+
+
+def run_input_rails(text: str, policy: GuardrailPolicy, embedding: np.ndarray | None = None) -> InputRailsResult:
+    """Run every input rail. `embedding`: the message's MiniLM embedding if the caller already has it."""
+    redacted, spans = redact_pii(text, set(policy.pii.redact), names=policy.pii.detect_names)
+    pii_types = sorted({s.type for s in spans})
+    verdicts = [Verdict(rail="pii", action="redact" if spans else "pass", score=1.0 if spans else 0.0,
+                        details=pii_types, reason=f"redacted {len(spans)} span(s)" if spans else "no PII found")]
+    # detectors read the original text (an injection may hide inside what looks like PII); nothing is logged from it
+    verdicts.append(detect_injection(text, policy, embedding))
+    verdicts.append(check_abuse(text, policy))
+    verdicts.append(check_topics(text, policy))
+    action: Literal["pass", "block", "escalate"] = "pass"
+    reason = "all input rails passed"
+    for v in verdicts[1:]:
+        if v.action == "block":
+            action, reason = "block", v.reason
+            break
+        if v.action == "escalate" and action == "pass":
+            action, reason = "escalate", v.reason
+    return InputRailsResult(redacted_text=redacted, action=action, reason=reason, verdicts=verdicts,
+                            pii_types=pii_types, negativity=negativity(text, policy))
