@@ -8,6 +8,22 @@ from app.config import Settings
 from app.errors import ProviderUnavailable
 
 
+# Our pydantic types stored in graph state; listed so the serializer restores them without warnings.
+STATE_TYPES = [
+    ("app.knowledge.models", "Chunk"),
+    ("app.knowledge.models", "Citation"),
+    ("app.guardrails.verdict", "Verdict"),
+    ("app.trace", "TraceEntry"),
+]
+
+
+def state_serializer():
+    """LangGraph's serializer, allowed to restore Switchboard's state types."""
+    from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
+
+    return JsonPlusSerializer(allowed_msgpack_modules=STATE_TYPES)
+
+
 def open_checkpointer(settings: Settings):
     """A LangGraph checkpointer for the configured backend (tables created on first use)."""
     if settings.database_url:
@@ -16,7 +32,7 @@ def open_checkpointer(settings: Settings):
 
     settings.checkpoint_path.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(settings.checkpoint_path, check_same_thread=False)
-    saver = SqliteSaver(conn)
+    saver = SqliteSaver(conn, serde=state_serializer())
     saver.setup()
     return saver
 
@@ -32,6 +48,6 @@ def _postgres(url: str):
         conn = psycopg.Connection.connect(url, autocommit=True, prepare_threshold=0, row_factory=dict_row)
     except psycopg.OperationalError as exc:
         raise ProviderUnavailable(f"cannot connect to Postgres at DATABASE_URL: {str(exc).splitlines()[0]}") from None
-    saver = PostgresSaver(conn)
+    saver = PostgresSaver(conn, serde=state_serializer())
     saver.setup()
     return saver

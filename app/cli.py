@@ -174,20 +174,26 @@ def _document_flagger():
     return lambda doc: flag_document_instructions(doc.body)
 
 
-def _ensure_classifier(settings, force: bool = False):
+def _ensure_classifier(settings, force: bool = False) -> None:
+    """Train the intent classifier when its catalog changed (or always, with `force`), then load it."""
+    from app.intents.catalog import load_intent_catalog
     from app.intents.classifier import load_or_train
+    from app.intents.training import train_intent_classifier
 
+    catalog_path = settings.knowledge_dir / "intents.yaml"
     with _progress() as progress:
-        task = progress.add_task("intent classifier", total=None)
+        task = progress.add_task("intent classifier", total=1.0)
 
-        def on_progress(message: str, done: int | None = None, total: int | None = None) -> None:
-            progress.update(task, description=f"intent classifier: {message}", completed=done, total=total)
+        def on_progress(stage: str, fraction: float) -> None:
+            progress.update(task, description=f"intent classifier: {stage}", completed=fraction)
 
-        classifier = load_or_train(settings.knowledge_dir / "intents.yaml", settings.intent_model_dir,
-                                   on_progress=on_progress, force=force)
-    meta = getattr(classifier, "metadata", {}) or {}
-    out.print(f"intent classifier: {settings.intent_model_dir} " + json.dumps(meta.get("metrics", {}), default=str)[:300], highlight=False)
-    return classifier
+        if force:
+            train_intent_classifier(load_intent_catalog(catalog_path), settings.intent_model_dir, on_progress=on_progress)
+        classifier = load_or_train(catalog_path, settings.intent_model_dir, on_progress=on_progress)
+        progress.update(task, completed=1.0)
+    metrics = (getattr(classifier, "metadata", None) or {}).get("metrics", {})
+    shown = {k: v for k, v in metrics.items() if isinstance(v, (int, float))}
+    out.print(f"intent classifier: {settings.intent_model_dir} {json.dumps(shown)[:300]}", highlight=False)
 
 
 @intents_app.command("train")

@@ -45,6 +45,9 @@ POLICY_TEXT_FALLBACK = (
 )
 
 
+SLM_CONTEXT_CHUNKS = 1  # Gemma 3 270M copies from whichever excerpt it sees; give it only the best one
+
+
 def policy_block(chunks: list[Chunk]) -> str:
     """The retrieved excerpts as numbered, labelled text (data, never instructions)."""
     if not chunks:
@@ -54,7 +57,7 @@ def policy_block(chunks: list[Chunk]) -> str:
 
 def slm_messages(question: str, chunks: list[Chunk], history: list[BaseMessage]) -> list[BaseMessage]:
     """Prompt for the small model: short, policy first, the (redacted) question last."""
-    context = "\n\n".join(c.text for c in chunks[:2]) or "(no matching policy found)"
+    context = "\n\n".join(c.text for c in chunks[:SLM_CONTEXT_CHUNKS]) or "(no matching policy found)"
     recent = [m for m in history if isinstance(m, HumanMessage | AIMessage)][-2:]
     return [SystemMessage(f"{SLM_INSTRUCTIONS}\n\nPolicy: {context}"), *recent, HumanMessage(question)]
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 
 _IGNORE = r"(?:ignore|disregard|forget|skip|override|bypass|drop|abandon|neglect)"
-_PRIOR = r"(?:all\s+|any\s+|the\s+|your\s+|my\s+|of\s+)*(?:previous|prior|above|preceding|earlier|former|initial|original|old|system|given|past)?"
-_RULES = r"(?:instructions?|prompts?|rules?|directives?|guidelines?|commands?|orders|context|constraints?|restrictions?|programming|guardrails?|polic(?:y|ies)|filters?)"
+_PRIOR = r"(?:all\s+|any\s+|the\s+|your\s+|of\s+)*(?:previous|prior|above|preceding|earlier|former|initial|original|old|system|given|past)?"
+_RULES = r"(?:instructions?|prompts?|rules?|directives?|guidelines?|commands?|context|constraints?|restrictions?|programming|guardrails?|polic(?:y|ies)|filters?)"
 
 PATTERNS: dict[str, str] = {
     # instruction override

@@ -38,6 +38,9 @@ class IntentCatalog(BaseModel):
 
     version: int = 1
     intents: list[Intent]
+    out_of_scope_examples: list[str] = Field(
+        default_factory=list, description="Messages to decline; they calibrate the out-of-scope threshold."
+    )
     fingerprint: str = ""
 
     @field_validator("intents")
@@ -77,10 +80,12 @@ class IntentCatalog(BaseModel):
         return texts, labels
 
 
-def _fingerprint(intents: list[Intent]) -> str:
+def _fingerprint(catalog: IntentCatalog) -> str:
     digest = hashlib.sha256()
-    for intent in intents:
+    for intent in catalog.intents:
         digest.update(intent.model_dump_json().encode("utf-8"))
+    for text in catalog.out_of_scope_examples:
+        digest.update(text.encode("utf-8"))
     return digest.hexdigest()[:16]
 
 
@@ -130,14 +135,26 @@ def load_intent_catalog(path: Path) -> IntentCatalog:
             item = {**item, "examples": list(item.get("examples") or []) + extra[item["name"]]}
         intents_raw.append(item)
     try:
-        catalog = IntentCatalog.model_validate({"version": raw.get("version", 1), "intents": intents_raw})
+        catalog = IntentCatalog.model_validate(
+            {
+                "version": raw.get("version", 1),
+                "intents": intents_raw,
+                "out_of_scope_examples": raw.get("out_of_scope_examples") or [],
+            }
+        )
     except ValidationError as exc:
-        raise ConfigError(f"{path}: {_first_error(exc)}") from exc
-    catalog.fingerprint = _fingerprint(catalog.intents)
+        raise ConfigError(f"{path}: {_first_error(exc, intents_raw)}") from exc
+    catalog.fingerprint = _fingerprint(catalog)
     return catalog
 
 
-def _first_error(exc: ValidationError) -> str:
+def _first_error(exc: ValidationError, raw_intents: list | None = None) -> str:
+    """'field intents[cancel_order].tier: Input should be ...' — names the intent, not just its index."""
     err = exc.errors()[0]
-    where = ".".join(str(p) for p in err["loc"]) or "(root)"
+    loc = list(err["loc"])
+    if raw_intents is not None and len(loc) >= 2 and loc[0] == "intents" and isinstance(loc[1], int):
+        item = raw_intents[loc[1]] if loc[1] < len(raw_intents) else None
+        name = item.get("name") if isinstance(item, dict) else None
+        loc = [f"intents[{name or loc[1]}]"] + loc[2:]
+    where = ".".join(str(p) for p in loc) or "(root)"
     return f"field {where}: {err['msg']}"

@@ -22,6 +22,7 @@ from pydantic import BaseModel, Field
 from app.errors import ConfigError, KnowledgeBaseNotFound, ProviderUnavailable
 from app.knowledge.chunking import chunk_document
 from app.knowledge.documents import PolicyDocument
+from app.knowledge.rerank import rerank
 from app.knowledge.models import Chunk
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -233,13 +234,14 @@ class KnowledgeStore:
             return []
         vector = self.embeddings.embed_query(query)
         approved: dict[str, Any] = {"status": "approved"}
+        pool = min(max(4 * k, 12), total)  # dense candidates, re-ranked lexically down to k
         if intents:
             intent_filter = [{"intents": {"$contains": name}} for name in intents]
             either = intent_filter[0] if len(intent_filter) == 1 else {"$or": intent_filter}
-            chunks = self._query(vector, min(k, total), {"$and": [approved, either]})
+            chunks = self._query(vector, pool, {"$and": [approved, either]})
             if chunks:
-                return chunks
-        return self._query(vector, min(k, total), approved)
+                return rerank(query, chunks, k)
+        return rerank(query, self._query(vector, pool, approved), k)
 
     def _query(self, vector: list[float], k: int, where: dict[str, Any]) -> list[Chunk]:
         result = self.collection.query(

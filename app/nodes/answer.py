@@ -8,7 +8,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage
 
 from app.deps import Deps
-from app.nodes.common import history_messages, stopwatch, usage_of
+from app.nodes.common import BoundNode, history_messages, stopwatch, usage_of
 from app.prompts import llm_messages, slm_messages
 from app.state import State
 from app.trace import TraceEntry
@@ -45,7 +45,7 @@ def make_answer_with_slm(deps: Deps):
         """Draft with the small model, grounded in the top policy chunks."""
         return _draft(state, "slm", deps.slm, deps.slm_spec, slm_messages, "answer_with_slm")
 
-    return answer_with_slm
+    return BoundNode(answer_with_slm)
 
 
 def make_escalate_to_llm(deps: Deps):
@@ -56,7 +56,7 @@ def make_escalate_to_llm(deps: Deps):
             update["escalation_reason"] = _reason(state)
         return update
 
-    return escalate_to_llm
+    return BoundNode(escalate_to_llm)
 
 
 def _reason(state: State) -> str:

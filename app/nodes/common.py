@@ -47,3 +47,23 @@ def usage_of(message) -> tuple[int, int]:
     """(input, output) tokens reported by a chat model, 0 when unknown."""
     usage = getattr(message, "usage_metadata", None) or {}
     return int(usage.get("input_tokens", 0) or 0), int(usage.get("output_tokens", 0) or 0)
+
+
+class BoundNode:
+    """A node function that closes over `Deps`, wrapped as a callable object.
+
+    LangGraph scans a plain function's closure for subgraphs by evaluating attribute chains such as
+    `deps.classifier`, which would load every lazy dependency (and fail on a missing knowledge base) at
+    compile time. It does not scan callable objects; `__signature__` keeps `runtime` injection working.
+    """
+
+    def __init__(self, fn) -> None:
+        import inspect
+
+        self._fn = fn
+        self.__signature__ = inspect.signature(fn)
+        self.__name__ = fn.__name__
+        self.__doc__ = fn.__doc__
+
+    def __call__(self, *args, **kwargs):
+        return self._fn(*args, **kwargs)

@@ -8,7 +8,7 @@ from langgraph.runtime import Runtime
 
 from app.context import Context, context_of, thresholds_for
 from app.deps import Deps
-from app.nodes.common import previous_customer_turns, stopwatch
+from app.nodes.common import BoundNode, previous_customer_turns, stopwatch
 from app.routing import RoutingSignals, choose_desk
 from app.state import State
 from app.trace import TraceEntry
@@ -65,7 +65,7 @@ def make_detect_intent(deps: Deps):
             "trace": trace,
         }
 
-    return detect_intent
+    return BoundNode(detect_intent)
 
 
 def _slm_fallback(deps: Deps, text: str, history: list[str], prediction, trace: list[TraceEntry]):

@@ -5,8 +5,9 @@ from __future__ import annotations
 from langchain_core.messages import AIMessage
 
 from app.deps import Deps
+from app.nodes.common import BoundNode
 from app.knowledge.models import Citation
-from app.prompts import DEFAULT_REFUSAL, REFUSALS
+from app.prompts import DEFAULT_REFUSAL, REFUSALS, SLM_CONTEXT_CHUNKS
 from app.state import State
 from app.trace import TraceEntry
 
@@ -19,7 +20,7 @@ def make_refuse(deps: Deps):
         return {"answer": REFUSALS.get(category, DEFAULT_REFUSAL), "answered_by": "refusal", "route": "blocked",
                 "chunks": [], "trace": [TraceEntry(node="refuse", decision=category, detail=signals.get("input_reason", ""))]}
 
-    return refuse
+    return BoundNode(refuse)
 
 
 def citations_of(state: State) -> list[Citation]:
@@ -27,7 +28,7 @@ def citations_of(state: State) -> list[Citation]:
     if state.get("answered_by") not in ("slm", "llm", "policy_text"):
         return []
     seen: dict[tuple[str, str], Citation] = {}
-    for chunk in state.get("chunks", [])[:2] if state.get("answered_by") == "slm" else state.get("chunks", []):
+    for chunk in state.get("chunks", [])[:SLM_CONTEXT_CHUNKS] if state.get("answered_by") == "slm" else state.get("chunks", []):
         seen.setdefault((chunk.doc_id, chunk.section), chunk.citation())
     return list(seen.values())
 
@@ -51,4 +52,4 @@ def make_respond(deps: Deps):
             "trace": [TraceEntry(node="respond", decision=answered_by, detail=f"failures_in_thread={failures}")],
         }
 
-    return respond
+    return BoundNode(respond)

