@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 from app.intents.catalog import IntentCatalog
 from app.intents.classifier import IntentPrediction
-from app.intents.prompts import FALLBACK_PROMPT, NONE_OF_THESE
+from app.prompts import INTENT_FALLBACK_PROMPT, NONE_OF_THESE
 
 if TYPE_CHECKING:  # pragma: no cover
     from langchain_core.language_models import BaseChatModel
@@ -34,7 +34,7 @@ def intent_choice_schema(names: Sequence[str]) -> dict[str, Any]:
 def build_fallback_prompt(text: str, catalog: IntentCatalog, names: Sequence[str], history: Sequence[str]) -> str:
     options = "\n".join(f"- {n}: {catalog.get(n).description}" for n in names)
     earlier = "\n".join(f"Customer (earlier): {h}" for h in history[-2:])
-    return FALLBACK_PROMPT.format(options=options, none=NONE_OF_THESE, earlier=earlier, message=text)
+    return INTENT_FALLBACK_PROMPT.format(options=options, none=NONE_OF_THESE, earlier=earlier, message=text)
 
 
 def classify_with_slm(

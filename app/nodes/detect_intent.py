@@ -8,6 +8,7 @@ from langgraph.runtime import Runtime
 
 from app.context import Context, context_of, thresholds_for
 from app.deps import Deps
+from app.intents.fallback import detect_intent as detect_intent_with_fallback
 from app.nodes.common import BoundNode, previous_customer_turns, stopwatch
 from app.routing import RoutingSignals, choose_desk
 from app.state import State
@@ -36,13 +37,18 @@ def make_detect_intent(deps: Deps):
         if signals.get("input_action") == "block":
             prediction = None
         else:
+            use_slm = ctx.slm_fallback and deps.slm is not None
             with stopwatch() as t:
-                prediction = deps.classifier.predict(text, history)
+                prediction = detect_intent_with_fallback(
+                    deps.classifier, text, history,
+                    chat_model=deps.slm if use_slm else None, catalog=deps.catalog if use_slm else None,
+                    fallback_below=thresholds.intent_confidence,
+                )
+            by_slm = prediction.source == "slm_fallback"
             trace.append(TraceEntry(node="detect_intent", decision=f"intent={prediction.intent}", latency_ms=t["ms"],
-                                    score=prediction.confidence, threshold=thresholds.intent_confidence,
-                                    detail=f"tier={prediction.tier} context={prediction.used_context}"))
-            if prediction.confidence < thresholds.intent_confidence and ctx.slm_fallback and deps.slm is not None:
-                prediction = _slm_fallback(deps, text, history, prediction, trace)
+                                    model=deps.slm_spec if by_slm else None, score=prediction.confidence,
+                                    threshold=thresholds.intent_confidence,
+                                    detail=f"tier={prediction.tier} context={prediction.used_context} source={prediction.source}"))
 
         routing = RoutingSignals(
             input_action=signals.get("input_action", "pass"),
@@ -66,18 +72,3 @@ def make_detect_intent(deps: Deps):
         }
 
     return BoundNode(detect_intent)
-
-
-def _slm_fallback(deps: Deps, text: str, history: list[str], prediction, trace: list[TraceEntry]):
-    """Ask the SLM to choose the intent; keep the classifier's answer when the SLM fails or declines."""
-    from app.intents.fallback import classify_with_slm
-
-    with stopwatch() as t:
-        try:
-            chosen = classify_with_slm(deps.slm, text, deps.catalog, history)
-        except Exception as exc:  # a model fault must not stop the turn
-            chosen = None
-            trace.append(TraceEntry(node="detect_intent", decision="slm_fallback_error", detail=type(exc).__name__))
-    trace.append(TraceEntry(node="detect_intent", decision=f"slm_fallback={chosen.intent if chosen else None}",
-                            model=deps.slm_spec, latency_ms=t["ms"], score=chosen.confidence if chosen else None))
-    return chosen or prediction

@@ -13,6 +13,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from sentence_transformers import SentenceTransformer
 
 LOCAL_ENCODER_NAME = "all-MiniLM-L6-v2"
+_ALL_THREADS = os.cpu_count() or 1
 
 
 @lru_cache(maxsize=1)
@@ -31,8 +32,20 @@ def load_local_encoder() -> "SentenceTransformer":
     return SentenceTransformer(str(get_model_path()), device="cpu")
 
 
+SMALL_BATCH = 4
+
+
 def encode(texts: list[str], batch_size: int = 64, show_progress: bool = False):
-    """Embed texts with the local encoder; returns an L2-normalised float32 numpy array."""
+    """Embed texts with the local encoder; returns an L2-normalised float32 numpy array.
+
+    A query or two runs on one thread: on 2 shared cores, torch's intra-op threads contend with the rest
+    of the process and multiply single-query latency; batches (ingest, training) use all cores.
+    """
+    import torch
+
+    threads = 1 if len(texts) <= SMALL_BATCH else _ALL_THREADS
+    if torch.get_num_threads() != threads:
+        torch.set_num_threads(threads)
     return load_local_encoder().encode(
         texts,
         batch_size=batch_size,

@@ -9,7 +9,7 @@ import pytest
 
 from app.intents.catalog import load_intent_catalog
 from app.intents.fallback import classify_with_slm
-from app.intents.prompts import NONE_OF_THESE
+from app.prompts import NONE_OF_THESE
 from app.providers.llamacpp import ChatLlamaCpp
 
 pytestmark = pytest.mark.integration

@@ -1,12 +1,11 @@
 """The shipped intent classifier with the real MiniLM encoder: trains from knowledge/intents.yaml, loads,
-routes by tier, declines out-of-scope, uses conversation context, and answers in milliseconds."""
+routes by tier, declines out-of-scope and uses conversation context. (Latency is a benchmark figure,
+never a pass/fail here: see `python -m benchmarks.intents`.)"""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from app.intents.classifier import IntentClassifier
@@ -55,13 +54,3 @@ def test_declines_out_of_scope(classifier, text):
 def test_follow_up_uses_the_previous_turn(classifier):
     pred = classifier.predict("and for express?", history=["how long does standard delivery take?"])
     assert pred.intent == "delivery_period"
-
-
-def test_fast_path_latency_is_milliseconds(classifier):
-    classifier.predict("warm up")
-    times = []
-    for text in ["where is my order", "cancel my order please", "I want a refund", "change my address"] * 10:
-        s = time.perf_counter()
-        classifier.predict(text)
-        times.append((time.perf_counter() - s) * 1000)
-    assert np.percentile(times, 50) < 50  # generous bound for a shared CI box; benchmarks report the real figure

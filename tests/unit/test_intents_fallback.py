@@ -12,7 +12,7 @@ from langchain_core.runnables import RunnableLambda
 from app.intents.catalog import load_intent_catalog
 from app.intents.classifier import IntentPrediction
 from app.intents.fallback import classify_with_slm, detect_intent, intent_choice_schema
-from app.intents.prompts import NONE_OF_THESE
+from app.prompts import NONE_OF_THESE
 from tests.fakes import ScriptedChatModel
 
 CATALOG = load_intent_catalog(Path(__file__).resolve().parents[2] / "knowledge" / "intents.yaml")
