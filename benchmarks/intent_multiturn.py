@@ -3,7 +3,7 @@
     python -m benchmarks.intents --dataset multiturn [--train knowledge/intents.yaml]
                                  [--test benchmarks/data/multiturn_intents.jsonl]
 
-Trains (or reuses, when the catalog is unchanged) the product classifier under var/intents, then
+Trains (or reuses, when the catalog is unchanged) the product classifier in the data dir (as `switchboard ingest` does), then
 classifies every turn twice: alone, and with the earlier user turns as history.
 """
 
@@ -16,10 +16,12 @@ from typing import Callable
 
 import numpy as np
 
+from app.config import load_settings
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CATALOG = REPO_ROOT / "knowledge" / "intents.yaml"
 DEFAULT_DATA = REPO_ROOT / "benchmarks" / "data" / "multiturn_intents.jsonl"
-DEFAULT_ARTIFACTS = REPO_ROOT / "var" / "intents"
+DEFAULT_ARTIFACTS = load_settings().intent_model_dir  # the same artifact `switchboard ingest` trains
 
 
 def load_conversations(path: Path) -> list[dict]:
