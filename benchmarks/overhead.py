@@ -3,7 +3,7 @@
 Models are replaced by instant ones (they echo the top policy chunk, so the output rails pass); everything
 else is real: the trained classifier, the guardrails, Chroma with the local encoder, SQLite checkpoints.
 
-    python -m benchmarks.overhead [--turns 200] [--concurrency 1 32]
+    python -m benchmarks.overhead [--turns 300] [--concurrency 1 32]
 
 Prints progress to stderr and one JSON object on the last line: per concurrency p50/p95/p99 ms.
 """
@@ -11,7 +11,9 @@ Prints progress to stderr and one JSON object on the last line: per concurrency 
 from __future__ import annotations
 
 import argparse
+import csv
 import json
+import random
 import sys
 import tempfile
 import time
@@ -24,20 +26,22 @@ from langchain_core.messages import AIMessage, SystemMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 
 from app.api import Switchboard
-from app.config import load_settings
+from app.config import PROJECT_ROOT, load_settings
+from app.context import Context
 from app.deps import Deps
 from app.knowledge.ingest import ingest_knowledge
 
-MESSAGES = [
-    "How do I reset my password?",
-    "where is my order",
-    "what payment methods do you accept",
-    "how much does express delivery cost",
-    "I want to cancel my order",
-    "can I get an invoice for my last purchase",
-    "how do I unsubscribe from the newsletter",
-    "what is your refund policy",
-]
+MESSAGES_FILE = PROJECT_ROOT / "knowledge" / "data" / "bitext_customer_service_sample.csv"
+
+
+def distinct_messages(n: int, seed: int = 7) -> list[str]:
+    """`n` different customer messages (Bitext sample), so no turn is served from the embedding cache."""
+    with MESSAGES_FILE.open(encoding="utf-8") as f:
+        texts = sorted({row["utterance"].strip() for row in csv.DictReader(f)})
+    random.Random(seed).shuffle(texts)
+    if n > len(texts):
+        raise SystemExit(f"--turns is limited to {len(texts)} distinct messages")
+    return texts[:n]
 
 
 class InstantModel(BaseChatModel):
@@ -58,15 +62,17 @@ class InstantModel(BaseChatModel):
 def build_bot(data_dir: Path) -> Switchboard:
     settings = load_settings(data_dir=data_dir, slm="llamacpp:gemma3-270m", llm="none")
     deps = Deps(settings, slm=InstantModel(), llm=InstantModel(), llm_spec="openai:instant")
-    return Switchboard(settings, deps, audit=False)
+    # Instant models cannot pick intents, so the SLM intent fallback (a model call) is off here.
+    return Switchboard(settings, deps, audit=False, context=Context(slm_fallback=False))
 
 
-def measure(bot: Switchboard, turns: int, concurrency: int) -> dict:
+def measure(bot: Switchboard, messages: list[str], concurrency: int) -> dict:
     def one(i: int) -> float:
         start = time.perf_counter()
-        bot.ask(MESSAGES[i % len(MESSAGES)], thread_id=f"c{concurrency}-{i}")
+        bot.ask(messages[i])  # a new thread per turn
         return (time.perf_counter() - start) * 1000
 
+    turns = len(messages)
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
         wall = time.perf_counter()
         latencies = np.array(list(pool.map(one, range(turns))))
@@ -83,7 +89,7 @@ def measure(bot: Switchboard, turns: int, concurrency: int) -> dict:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--turns", type=int, default=200)
+    parser.add_argument("--turns", type=int, default=300)
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 32])
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
@@ -91,11 +97,12 @@ def main(argv: list[str] | None = None) -> None:
         print("ingesting and training…", file=sys.stderr)
         ingest_knowledge(settings)
         bot = build_bot(Path(tmp))
-        measure(bot, len(MESSAGES) * 2, 1)  # warm-up: load encoder, classifier, rails
+        pool = distinct_messages(args.turns * (len(args.concurrency) + 1))
+        measure(bot, pool[: args.turns], 1)  # warm-up: load encoder, classifier, rails
         results = []
-        for c in args.concurrency:
+        for i, c in enumerate(args.concurrency, start=1):
             print(f"concurrency {c}…", file=sys.stderr)
-            results.append(measure(bot, args.turns, c))
+            results.append(measure(bot, pool[i * args.turns : (i + 1) * args.turns], c))
             print(json.dumps(results[-1]), file=sys.stderr)
     print(json.dumps({"benchmark": "overhead", "checkpointer": "sqlite", "results": results}))
 

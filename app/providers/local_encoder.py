@@ -38,9 +38,23 @@ SMALL_BATCH = 4
 def encode(texts: list[str], batch_size: int = 64, show_progress: bool = False):
     """Embed texts with the local encoder; returns an L2-normalised float32 numpy array.
 
-    A query or two runs on one thread: on 2 shared cores, torch's intra-op threads contend with the rest
-    of the process and multiply single-query latency; batches (ingest, training) use all cores.
+    A single text goes through a per-process cache: one turn embeds the same message for the injection
+    rail, the intent classifier and retrieval, and that should cost one forward pass, not three.
     """
+    texts = list(texts)
+    if len(texts) == 1:
+        return _encode_one(texts[0]).copy()[None, :]  # a copy: callers may not mutate the cached vector
+    return _forward(texts, batch_size, show_progress)
+
+
+@lru_cache(maxsize=4096)
+def _encode_one(text: str):
+    return _forward([text], 1, False)[0]
+
+
+def _forward(texts: list[str], batch_size: int, show_progress: bool):
+    """One encoder pass. A query or two runs on one thread: on 2 shared cores torch's intra-op threads
+    contend with the rest of the process and multiply single-query latency; batches use all cores."""
     import torch
 
     threads = 1 if len(texts) <= SMALL_BATCH else _ALL_THREADS
