@@ -172,24 +172,25 @@ class ChatLlamaCpp(BaseChatModel):
         llama = self._model()
         n_in = len(llama.tokenize(prompt.encode("utf-8"), add_bos=True))
         n_out = 0
-        emitted = ""
+        emitted, held = "", ""  # `held`: trailing newlines not sent yet (they may start the closing blank line)
         with _LOCK:
             stream = llama.create_completion(stream=True, **self._call_kwargs(prompt, stop))
             for part in stream:
                 n_out += 1
-                token = part["choices"][0]["text"]
+                token = held + part["choices"][0]["text"]
                 if not emitted:
                     token = token.lstrip()
-                if PARAGRAPH in (emitted + token).rstrip(" "):
-                    token = (emitted + token).split(PARAGRAPH, 1)[0][len(emitted):]
-                    stream.close()  # a blank line after text ends the answer
-                    if token.strip():
+                if PARAGRAPH in token:  # a blank line after text ends the answer
+                    token = token.split(PARAGRAPH, 1)[0].rstrip("\n")
+                    stream.close()
+                    if token:
                         yield self._chunk(token, run_manager)
                     break
-                if not token:
-                    continue
-                emitted += token
-                yield self._chunk(token, run_manager)
+                body = token.rstrip("\n")
+                held = token[len(body):]
+                if body:
+                    emitted += body
+                    yield self._chunk(body, run_manager)
         yield ChatGenerationChunk(
             message=AIMessageChunk(
                 content="",
