@@ -78,7 +78,7 @@ def evaluate(
     emb = encode_batch(texts)
     oos_emb = encode_batch(oos_texts) if oos_texts else None
     model = TextIntentModel()
-    fit = model.fit(texts, labels, emb, oos_texts or None, oos_emb,
+    model.fit(texts, labels, emb, oos_texts or None, oos_emb,
                     on_progress=lambda stage, f: log(f"[{dataset}] {f:4.0%} {stage}"))
     if not oos_texts:
         model.oos_threshold = None  # BANKING77 has no out-of-scope class: never reject

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from app.errors import ConfigError
+from app.yaml_files import field_errors, read_yaml_mapping
 
 SHIPPED_PRICING = Path(__file__).resolve().parents[2] / "knowledge" / "pricing.yaml"
 CHARS_PER_TOKEN = 4
@@ -107,19 +107,11 @@ class Pricing(BaseModel):
 def load_pricing(path: Path | None = None) -> Pricing:
     """Read and validate a pricing file; errors name the file and the field."""
     path = Path(path) if path is not None else SHIPPED_PRICING
-    if not path.is_file():
-        raise ConfigError(f"{path}: pricing file not found")
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML: {exc}") from None
-    if not isinstance(raw, dict):
-        raise ConfigError(f"{path}: expected a mapping at the top level")
+    raw = read_yaml_mapping(path, "pricing file")
     try:
         pricing = Pricing.model_validate(raw)
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or '?'}: {e['msg']}" for e in exc.errors())
-        raise ConfigError(f"{path}: {problems}") from None
+        raise ConfigError(f"{path}: {field_errors(exc)}") from None
     if not pricing.is_local(pricing.baseline.llm) and pricing.baseline.llm not in pricing.models:
         raise ConfigError(f"{path}: baseline.llm: '{pricing.baseline.llm}' has no entry under `models:`")
     return pricing

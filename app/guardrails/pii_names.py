@@ -44,7 +44,7 @@ _STREET = (r"(?:street|st|avenue|ave|road|rd|lane|ln|drive|dr|boulevard|blvd|cou
            r"centret|torget|vej|gade|gata|gatan|vegen|veien|straße|strasse|str|weg|laan|plein|platz|allee|gasse|ring|"
            r"katu|tie|rue|chemin|avenida|calle|rua|via|viale|piazza|ul|ulica|út|utca|cesta|ulitsa|aleja|vei|gränd)")
 _ADDRESS_NUM_FIRST = re.compile(rf"\b\d{{1,6}}[A-Za-z]?\s+(?:[\wÀ-ÿā-ſ'’.-]+\s+){{0,4}}{_STREET}\b\.?(?:\s+\d{{1,5}}[A-Za-z]?)?", re.IGNORECASE)
-_STREET_WORD_THEN_NUM = re.compile(rf"\b[A-ZÀ-Þ][\wÀ-ÿā-ſ'’.-]*(?:\s+[A-ZÀ-Þ][\wÀ-ÿā-ſ'’.-]*){{0,3}}\s+\d{{1,5}}[A-Za-z]?\b")
+_STREET_WORD_THEN_NUM = re.compile(r"\b[A-ZÀ-Þ][\wÀ-ÿā-ſ'’.-]*(?:\s+[A-ZÀ-Þ][\wÀ-ÿā-ſ'’.-]*){0,3}\s+\d{1,5}[A-Za-z]?\b")
 _UP = "A-ZÀ-ÖØ-ÞĀ-ŽΑ-ΩА-Я"
 _NUM_WORDS_NUM = re.compile(rf"\b\d{{2,6}}\s+(?:[{_UP}][^\s\d,]*\s+){{1,3}}\d{{1,4}}[A-Za-z]?\b\.?")
 _MILITARY = re.compile(r"\b(?:PSC|Unit|USNS|USS|USNV|USCGC)\s+\w+,?\s+(?:Box\s+\d+\s+)?(?:APO|FPO|DPO)\s+A[AEP]\s+\d{5}\b", re.IGNORECASE)

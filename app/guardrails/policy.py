@@ -7,10 +7,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from app.errors import ConfigError
+from app.yaml_files import read_yaml_mapping
 
 DEFAULT_POLICY_PATH = Path(__file__).resolve().parents[2] / "knowledge" / "guardrails.yaml"
 PII_TYPES = ("EMAIL", "PHONE", "CARD", "IBAN", "SSN", "NATIONAL_ID", "IP", "PERSON", "ADDRESS")
@@ -161,14 +161,7 @@ class CompiledPolicy:
 def load_guardrail_policy(path: Path = DEFAULT_POLICY_PATH) -> GuardrailPolicy:
     """Read and validate a guardrail policy file; errors name the file and the field."""
     path = Path(path)
-    if not path.is_file():
-        raise ConfigError(f"guardrail policy not found: {path}")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML ({exc})") from exc
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path}: expected a mapping at the top level")
+    data = read_yaml_mapping(path, "guardrail policy")
     try:
         return GuardrailPolicy.model_validate(data)
     except ValidationError as exc:

@@ -7,10 +7,10 @@ import hashlib
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
 from app.errors import ConfigError
+from app.yaml_files import read_yaml_mapping
 
 Tier = Literal["routine", "complex", "sensitive"]
 
@@ -112,13 +112,8 @@ def _read_example_file(yaml_path: Path, spec: ExampleFile, names: set[str]) -> d
 def load_intent_catalog(path: Path) -> IntentCatalog:
     """Read and validate the intent YAML; raise ConfigError naming the file and field on any problem."""
     path = Path(path)
-    if not path.is_file():
-        raise ConfigError(f"intent catalog not found: {path}")
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: invalid YAML: {exc}") from exc
-    if not isinstance(raw, dict) or not isinstance(raw.get("intents"), list):
+    raw = read_yaml_mapping(path, "intent catalog")
+    if not isinstance(raw.get("intents"), list):
         raise ConfigError(f"{path}: expected a mapping with an 'intents' list")
     try:
         files = [ExampleFile.model_validate(f) for f in raw.get("example_files") or []]

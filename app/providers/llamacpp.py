@@ -150,7 +150,7 @@ class ChatLlamaCpp(BaseChatModel):
         **kwargs: Any,
     ) -> ChatResult:
         # Generated through the stream so the answer stops at its first blank line, not at max_tokens.
-        text, usage, finish = "", None, None
+        text, usage = "", None
         for chunk in self._stream(messages, stop, run_manager, **kwargs):
             text += chunk.message.content
             usage = chunk.message.usage_metadata or usage

@@ -12,7 +12,6 @@ import pytest
 
 from app.api import Switchboard
 from app.config import load_settings
-from app.deps import Deps
 
 pytestmark = pytest.mark.integration
 

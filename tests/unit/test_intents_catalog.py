@@ -91,5 +91,5 @@ def test_example_file_rows_are_merged(tmp_path):
 def test_missing_file_and_invalid_yaml(tmp_path):
     with pytest.raises(ConfigError, match="not found"):
         load_intent_catalog(tmp_path / "nope.yaml")
-    with pytest.raises(ConfigError, match="invalid YAML"):
+    with pytest.raises(ConfigError, match="not valid YAML"):
         load_intent_catalog(_write(tmp_path, "intents: [\n"))
