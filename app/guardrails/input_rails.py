@@ -11,6 +11,7 @@ from app.guardrails.injection import detect_injection
 from app.guardrails.pii import redact_pii
 from app.guardrails.policy import GuardrailPolicy
 from app.guardrails.topics import check_abuse, check_topics, negativity
+from app.guardrails.off_topic import check_off_topic
 from app.guardrails.verdict import Verdict
 
 
@@ -32,9 +33,15 @@ def run_input_rails(text: str, policy: GuardrailPolicy, embedding: np.ndarray | 
     verdicts = [Verdict(rail="pii", action="redact" if spans else "pass", score=1.0 if spans else 0.0,
                         details=pii_types, reason=f"redacted {len(spans)} span(s)" if spans else "no PII found")]
     # detectors read the original text (an injection may hide inside what looks like PII); nothing is logged from it
+    if embedding is None and (policy.injection.use_model or policy.off_topic.enabled):
+        from app.providers.local_encoder import encode
+
+        embedding = encode([text])[0]  # one forward pass, shared by the learned rails (and cached for the turn)
     verdicts.append(detect_injection(text, policy, embedding))
     verdicts.append(check_abuse(text, policy))
     verdicts.append(check_topics(text, policy))
+    if policy.off_topic.enabled:
+        verdicts.append(check_off_topic(text, policy.off_topic.threshold, embedding))
     action: Literal["pass", "block", "escalate"] = "pass"
     reason = "all input rails passed"
     for v in verdicts[1:]:

@@ -87,6 +87,13 @@ class TopicRule(_Strict):
         return _check_regexes(v)
 
 
+class OffTopicPolicy(_Strict):
+    """Messages that are not about the shop at all (learned head on the message embedding)."""
+
+    enabled: bool = True
+    threshold: float = Field(default=0.7, ge=0, le=1, description="Block when P(off-topic) reaches this.")
+
+
 class CommitmentRule(_Strict):
     """A kind of promise the answer may make only when the retrieved policy supports it."""
 
@@ -127,6 +134,7 @@ class GuardrailPolicy(_Strict):
     injection: InjectionPolicy = InjectionPolicy()
     abuse: AbusePolicy = AbusePolicy()
     forbidden_topics: list[TopicRule] = Field(default_factory=list)
+    off_topic: OffTopicPolicy = OffTopicPolicy()
     commitments: list[CommitmentRule] = Field(default_factory=list)
     grounding: GroundingPolicy = GroundingPolicy()
     tone: TonePolicy = TonePolicy()

@@ -14,7 +14,7 @@ def test_pii_is_redacted_and_message_passes():
     assert r.action == "pass"
     assert "sam@example.com" not in r.redacted_text and "<EMAIL>" in r.redacted_text and "<CARD>" in r.redacted_text
     assert r.pii_types == ["CARD", "EMAIL"]
-    assert [v.rail for v in r.verdicts] == ["pii", "injection", "abuse", "topic"]
+    assert [v.rail for v in r.verdicts] == ["pii", "injection", "abuse", "topic", "off_topic"]
     assert all("sam@" not in v.reason for v in r.verdicts)
 
 
