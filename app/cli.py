@@ -261,14 +261,14 @@ def report(plots: Annotated[Optional[Path], typer.Option("--plots", help="Write 
 def _run_eval(dataset: Path, out_dir: Optional[Path]):
     from app.api import Switchboard
     from app.evaluation.dataset import load_eval_dataset
-    from app.evaluation.harness import run_eval
+    from app.evaluation.harness import replaying_ask, run_eval
 
     cases = load_eval_dataset(dataset)
     bot = Switchboard()
     llm = None if bot.deps.llm_spec == "none" else bot.deps.llm_spec
     with _progress() as progress:
         task = progress.add_task(f"evaluating {dataset.name}", total=len(cases))
-        result = run_eval(cases, bot.ask, out_dir, bot.deps.pricing,
+        result = run_eval(cases, replaying_ask(bot), out_dir, bot.deps.pricing,
                           on_progress=lambda done, total, _case: progress.update(task, completed=done),
                           thresholds=bot.settings.routing, llm_model=llm, dataset_name=dataset.name)
     return bot, result

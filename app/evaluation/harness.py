@@ -306,3 +306,18 @@ def run_eval(
 
         write_outputs(result, Path(out_dir))
     return result
+
+
+AGENT_NOTE = "Thanks, a colleague has this in hand and will follow up."
+
+
+def replaying_ask(bot) -> Ask:
+    """`bot.ask` for replaying a transcript: a thread left waiting for an agent by an earlier turn is first
+    resumed with a neutral agent note, as a human would have answered before the customer wrote again."""
+
+    def ask(text: str, thread_id: str) -> Reply:
+        if bot.pending_handoff(thread_id):
+            bot.resume(thread_id, AGENT_NOTE)
+        return bot.ask(text, thread_id=thread_id)
+
+    return ask

@@ -146,3 +146,28 @@ def test_scores_the_routing_decision_not_the_fallback(pricing):
     c = result.cases[0]
     assert (c.predicted_route, c.final_route, c.correct) == ("llm", "human", True)
     assert c.handoff_cost_usd == pricing.human.per_handoff and not c.resolved
+
+
+def test_replaying_ask_resumes_a_waiting_thread_before_the_next_turn():
+    from app.evaluation.harness import AGENT_NOTE, replaying_ask
+
+    class Bot:
+        def __init__(self):
+            self.calls = []
+            self.waiting = {"t1"}
+
+        def pending_handoff(self, thread_id):
+            return {"ticket_id": "T-1"} if thread_id in self.waiting else None
+
+        def resume(self, thread_id, text):
+            self.calls.append(("resume", thread_id, text))
+            self.waiting.discard(thread_id)
+
+        def ask(self, text, thread_id=None):
+            self.calls.append(("ask", thread_id, text))
+            return "reply"
+
+    bot = Bot()
+    ask = replaying_ask(bot)
+    assert ask("hello", "t1") == "reply" and ask("again", "t1") == "reply"
+    assert bot.calls == [("resume", "t1", AGENT_NOTE), ("ask", "t1", "hello"), ("ask", "t1", "again")]
