@@ -23,6 +23,9 @@ class RoutingThresholds(BaseModel):
     negativity: float = Field(
         default=0.6, ge=0.0, le=1.0, description="At or above this negativity score a message goes to the LLM desk."
     )
+    off_topic: float = Field(
+        default=0.9, ge=0.0, le=1.0, description="An out-of-scope message at or above this off-topic score is blocked."
+    )
     max_failures: int = Field(
         default=2, ge=1, description="Failed turns in one thread after which the thread goes to a human."
     )
@@ -36,6 +39,7 @@ class RoutingSignals(BaseModel):
     tier: Tier = Field(default="out_of_scope", description="Tier of the detected intent.")
     confidence: float = Field(default=0.0, description="Calibrated confidence of the intent.")
     negativity: float = Field(default=0.0, description="Strength of negative or emotional tone, 0..1.")
+    off_topic: float = Field(default=0.0, description="P(message is not about the shop), from the off-topic rail.")
     multi_intent: bool = Field(default=False, description="More than one distinct request in the message.")
     failures_in_thread: int = Field(default=0, description="Earlier turns of this thread that failed or were rejected.")
 
@@ -61,6 +65,10 @@ def choose_desk(signals: RoutingSignals, thresholds: RoutingThresholds) -> Routi
             reason="repeated failure in thread",
             score=float(signals.failures_in_thread),
             threshold=float(thresholds.max_failures),
+        )
+    if signals.tier == "out_of_scope" and signals.off_topic >= thresholds.off_topic:
+        return RoutingDecision(
+            desk="blocked", reason="off-topic", score=signals.off_topic, threshold=thresholds.off_topic
         )
     if signals.negativity >= thresholds.negativity:
         return RoutingDecision(

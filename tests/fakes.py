@@ -72,6 +72,7 @@ class InputResult:
     verdicts: list[Verdict] = field(default_factory=list)
     pii_types: list[str] = field(default_factory=list)
     negativity: float = 0.0
+    off_topic: float = 0.0
 
 
 def input_rails(blocked: dict[str, str] | None = None, negativity: dict[str, float] | None = None):

@@ -11,7 +11,7 @@ from app.guardrails.injection import detect_injection
 from app.guardrails.pii import redact_pii
 from app.guardrails.policy import GuardrailPolicy
 from app.guardrails.topics import check_abuse, check_topics, negativity
-from app.guardrails.off_topic import check_off_topic
+from app.guardrails.off_topic import score_off_topic
 from app.guardrails.verdict import Verdict
 
 
@@ -24,6 +24,7 @@ class InputRailsResult(BaseModel):
     verdicts: list[Verdict] = Field(default_factory=list, description="One verdict per rail, in run order.")
     pii_types: list[str] = Field(default_factory=list, description="Entity types redacted, e.g. ['EMAIL'].")
     negativity: float = Field(default=0.0, description="0..1 strength of negative/emotional tone (routing signal).")
+    off_topic: float = Field(default=0.0, description="P(message is not about the shop) (routing signal).")
 
 
 def run_input_rails(text: str, policy: GuardrailPolicy, embedding: np.ndarray | None = None) -> InputRailsResult:
@@ -41,7 +42,8 @@ def run_input_rails(text: str, policy: GuardrailPolicy, embedding: np.ndarray | 
     verdicts.append(check_abuse(text, policy))
     verdicts.append(check_topics(text, policy))
     if policy.off_topic.enabled:
-        verdicts.append(check_off_topic(text, policy.off_topic.threshold, embedding))
+        verdicts.append(score_off_topic(text, frozenset(policy.off_topic.shop_words),
+                                        frozenset(policy.off_topic.foreign_words), embedding))
     action: Literal["pass", "block", "escalate"] = "pass"
     reason = "all input rails passed"
     for v in verdicts[1:]:
@@ -51,4 +53,5 @@ def run_input_rails(text: str, policy: GuardrailPolicy, embedding: np.ndarray | 
         if v.action == "escalate" and action == "pass":
             action, reason = "escalate", v.reason
     return InputRailsResult(redacted_text=redacted, action=action, reason=reason, verdicts=verdicts,
-                            pii_types=pii_types, negativity=negativity(text, policy))
+                            pii_types=pii_types, negativity=negativity(text, policy),
+                            off_topic=next((v.score for v in verdicts if v.rail == "off_topic"), 0.0))

@@ -1,4 +1,8 @@
-"""Off-topic rail: is this message about the shop at all? A logistic head on the message's MiniLM embedding.
+"""Off-topic signal: is this message about the shop at all? A logistic head on the message's MiniLM embedding.
+
+The score is a routing signal, not a block on its own: the router blocks a message as off-topic only when
+the intent classifier also finds no shop intent (see `app.routing.choose_desk`). The head abstains (score 0)
+on messages that name the shop's own business or do not look English (it was trained on English only).
 
 Trained by `python -m benchmarks.off_topic --train` on customer-service utterances (Bitext, our intent
 examples) against everyday assistant requests that are not about a shop (CLINC150 train: travel, cooking,
@@ -8,6 +12,7 @@ weather, timers, work, small talk…, plus its out-of-scope questions). Stored a
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -34,16 +39,31 @@ def off_topic_probability(embedding: np.ndarray, model: tuple[np.ndarray, float]
     return 1.0 / (1.0 + np.exp(-z))
 
 
-def check_off_topic(text: str, threshold: float, embedding: np.ndarray | None = None) -> Verdict:
-    """Block messages that are clearly not about the shop (weather, recipes, homework…)."""
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+def abstains(text: str, shop_words: frozenset[str], foreign_words: frozenset[str]) -> str | None:
+    """Why the head should not judge this message, if it should not."""
+    words = {w.lower() for w in _WORD.findall(text)}
+    if words & shop_words:
+        return "mentions the shop's business"
+    if words & foreign_words or any(ord(ch) > 0x24F for ch in text if ch.isalpha()):
+        return "not English"
+    return None
+
+
+def score_off_topic(
+    text: str, shop_words: frozenset[str], foreign_words: frozenset[str], embedding: np.ndarray | None = None
+) -> Verdict:
+    """P(not about the shop) as a verdict that never blocks by itself (the router combines it with the intent)."""
     model = load_off_topic_model()
     if model is None:
         return Verdict(rail="off_topic", action="pass", reason="no off-topic model shipped", score=0.0)
+    reason = abstains(text, shop_words, foreign_words)
+    if reason:
+        return Verdict(rail="off_topic", action="pass", reason=f"abstained: {reason}", score=0.0)
     if embedding is None:
         from app.providers.local_encoder import encode
 
         embedding = encode([text])[0]
-    p = off_topic_probability(embedding, model)
-    if p >= threshold:
-        return Verdict(rail="off_topic", action="block", reason="not about our shop", score=round(p, 4))
-    return Verdict(rail="off_topic", action="pass", reason="on topic", score=round(p, 4))
+    return Verdict(rail="off_topic", action="pass", reason="scored", score=round(off_topic_probability(embedding, model), 4))

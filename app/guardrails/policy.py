@@ -88,10 +88,11 @@ class TopicRule(_Strict):
 
 
 class OffTopicPolicy(_Strict):
-    """Messages that are not about the shop at all (learned head on the message embedding)."""
+    """Messages that are not about the shop at all (learned head on the message embedding; a routing signal)."""
 
     enabled: bool = True
-    threshold: float = Field(default=0.7, ge=0, le=1, description="Block when P(off-topic) reaches this.")
+    shop_words: list[str] = Field(default_factory=list, description="Words that make a message on-topic (head abstains).")
+    foreign_words: list[str] = Field(default_factory=list, description="Function words of other languages (head abstains).")
 
 
 class CommitmentRule(_Strict):

@@ -56,6 +56,7 @@ def make_detect_intent(deps: Deps):
             tier=prediction.tier if prediction else "out_of_scope",
             confidence=prediction.confidence if prediction else 0.0,
             negativity=float(signals.get("negativity", 0.0)),
+            off_topic=float(signals.get("off_topic", 0.0)),
             multi_intent=looks_multi_intent(text, prediction.candidates) if prediction else False,
             failures_in_thread=state.get("failures", 0),
         )
@@ -67,7 +68,8 @@ def make_detect_intent(deps: Deps):
             "confidence": routing.confidence,
             "route": decision.desk,
             "escalation_reason": None if decision.desk in ("slm", "blocked") else decision.reason,
-            "signals": {**signals, **routing.model_dump()},
+            "signals": {**signals, **routing.model_dump(),
+                        **({"block_category": "off_topic"} if decision.desk == "blocked" and not signals.get("block_category") else {})},
             "trace": trace,
         }
 

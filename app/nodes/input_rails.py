@@ -42,7 +42,7 @@ def make_input_rails(deps: Deps):
             "redacted_text": result.redacted_text,
             "verdicts": list(result.verdicts),
             "signals": {"input_action": result.action, "block_category": category, "negativity": result.negativity,
-                        "input_reason": result.reason},
+                        "off_topic": result.off_topic, "input_reason": result.reason},
             "trace": [NEW_TURN, entry],
         }
 

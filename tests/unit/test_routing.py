@@ -57,3 +57,10 @@ def test_graph_routers_follow_the_state():
     assert routers.after_check({"check_passed": True}) == "respond"
     assert routers.after_check({"check_passed": False, "drafted_by": "slm", "tried": ["slm"]}) == "escalate_to_llm"
     assert routers.after_check({"check_passed": False, "drafted_by": "llm", "tried": ["slm", "llm"]}) == "handoff_to_human"
+
+
+def test_off_topic_blocks_only_messages_without_a_shop_intent():
+    assert desk(intent=None, tier="out_of_scope", confidence=0.1, off_topic=0.95) == "blocked"
+    assert desk(intent=None, tier="out_of_scope", confidence=0.1, off_topic=0.5) == "llm"
+    assert desk(intent="track_order", tier="routine", confidence=0.9, off_topic=0.99) == "slm"
+    assert desk(intent="legal_threat", tier="sensitive", confidence=0.9, off_topic=0.99) == "human"
