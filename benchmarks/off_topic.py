@@ -16,7 +16,6 @@ import argparse
 import csv
 import json
 import sys
-from pathlib import Path
 
 import numpy as np
 
