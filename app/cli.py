@@ -70,7 +70,7 @@ def _print_reply(reply, show_trace: bool = False) -> None:
     out.print(reply.answer, highlight=False)
     out.print()
     for c in reply.citations:
-        out.print(f"[dim]cited:[/] {c.doc_id} v{c.version} — {c.title} › {c.section}", highlight=False)
+        out.print(f"[dim]cited:[/] {c.doc_id} v{c.version} — {c.section}", highlight=False)
     reason = f" ({reply.escalation_reason})" if reply.escalation_reason else ""
     out.print(
         f"[dim]route:[/] {reply.route}{reason}  [dim]answered by:[/] {reply.answered_by}  "
