@@ -75,7 +75,10 @@ def test_thread_survives_a_killed_process(ingested_settings, tmp_path):
     assert before["turn"] == 1 and len(before["messages"]) == 2
     bot.ask("and how long is the link valid?", thread_id="killed-thread")
     after = bot.graph.get_state({"configurable": {"thread_id": "killed-thread"}}).values
-    assert after["turn"] == 2 and len(after["redacted_history"]) == 4
+    # the second turn continued the first one's thread (it may end with the SLM or wait for a human)
+    assert after["turn"] == 2 and len(after["messages"]) >= 3
+    assert after["messages"][0].content == "How do I reset my password?"
+    assert after["redacted_history"][0]["content"] == "How do I reset my password?"
 
 
 def test_report_and_audit_show_render_from_the_real_audit_store(bot, ingested_settings):
