@@ -24,7 +24,7 @@ class RoutingThresholds(BaseModel):
         default=0.6, ge=0.0, le=1.0, description="At or above this negativity score a message goes to the LLM desk."
     )
     off_topic: float = Field(
-        default=0.9, ge=0.0, le=1.0, description="An out-of-scope message at or above this off-topic score is blocked."
+        default=0.75, ge=0.0, le=1.0, description="An out-of-scope message at or above this off-topic score is blocked."
     )
     max_failures: int = Field(
         default=2, ge=1, description="Failed turns in one thread after which the thread goes to a human."
@@ -57,8 +57,15 @@ def choose_desk(signals: RoutingSignals, thresholds: RoutingThresholds) -> Routi
     """Pick the desk for one message. Order matters: safety first, then people, then cost."""
     if signals.input_action == "block":
         return RoutingDecision(desk="blocked", reason="input rail blocked the message")
-    if signals.tier == "sensitive" or signals.input_action == "escalate":
-        return RoutingDecision(desk="human", reason=f"sensitive: {signals.intent or 'input rail'}")
+    if signals.input_action == "escalate":
+        return RoutingDecision(desk="human", reason="input rail: explicit human request or legal matter")
+    if signals.tier == "sensitive":
+        if signals.confidence >= thresholds.intent_confidence:
+            return RoutingDecision(desk="human", reason=f"sensitive: {signals.intent}", score=signals.confidence,
+                                   threshold=thresholds.intent_confidence)
+        # an unsure guess at a sensitive intent still leaves the SLM desk, but to the LLM, not straight to a person
+        return RoutingDecision(desk="llm", reason=f"possibly sensitive: {signals.intent}", score=signals.confidence,
+                               threshold=thresholds.intent_confidence)
     if signals.failures_in_thread >= thresholds.max_failures:
         return RoutingDecision(
             desk="human",

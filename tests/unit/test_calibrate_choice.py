@@ -103,5 +103,5 @@ def test_write_thresholds_keeps_other_settings(tmp_path):
     path.write_text("llm: none\nrouting:\n  max_failures: 3\n")
     write_thresholds_to_config(path, RoutingThresholds(intent_confidence=0.4, negativity=0.7, max_failures=2))
     data = yaml.safe_load(path.read_text())
-    assert data == {"llm": "none", "routing": {"max_failures": 2, "intent_confidence": 0.4, "negativity": 0.7, "off_topic": 0.9}}
+    assert data == {"llm": "none", "routing": {"max_failures": 2, "intent_confidence": 0.4, "negativity": 0.7, "off_topic": 0.75}}
     assert RoutingThresholds(**data["routing"]) == RoutingThresholds(intent_confidence=0.4, negativity=0.7)

@@ -29,7 +29,8 @@ def test_routine_and_confident_goes_to_the_slm_with_score_and_threshold():
         ({"intent": "track_order", "tier": "routine", "confidence": 0.9, "multi_intent": True}, "llm"),
         ({"intent": "track_order", "tier": "routine", "confidence": 0.9, "negativity": 0.6}, "llm"),
         ({"intent": "track_order", "tier": "routine", "confidence": 0.9, "negativity": 0.59}, "slm"),
-        ({"intent": "legal_threat", "tier": "sensitive", "confidence": 0.3}, "human"),
+        ({"intent": "legal_threat", "tier": "sensitive", "confidence": 0.8}, "human"),
+        ({"intent": "legal_threat", "tier": "sensitive", "confidence": 0.3}, "llm"),
         ({"intent": "track_order", "tier": "routine", "confidence": 0.9, "failures_in_thread": 2}, "human"),
         ({"intent": "track_order", "tier": "routine", "confidence": 0.9, "failures_in_thread": 1}, "slm"),
         ({"input_action": "escalate", "intent": "track_order", "tier": "routine", "confidence": 0.9}, "human"),
@@ -60,7 +61,7 @@ def test_graph_routers_follow_the_state():
 
 
 def test_off_topic_blocks_only_messages_without_a_shop_intent():
-    assert desk(intent=None, tier="out_of_scope", confidence=0.1, off_topic=0.95) == "blocked"
-    assert desk(intent=None, tier="out_of_scope", confidence=0.1, off_topic=0.5) == "llm"
+    assert desk(intent=None, tier="out_of_scope", confidence=0.1, off_topic=0.8) == "blocked"
+    assert desk(intent=None, tier="out_of_scope", confidence=0.1, off_topic=0.7) == "llm"
     assert desk(intent="track_order", tier="routine", confidence=0.9, off_topic=0.99) == "slm"
     assert desk(intent="legal_threat", tier="sensitive", confidence=0.9, off_topic=0.99) == "human"
