@@ -41,6 +41,11 @@ class IntentCatalog(BaseModel):
     out_of_scope_examples: list[str] = Field(
         default_factory=list, description="Messages to decline; they calibrate the out-of-scope threshold."
     )
+    out_of_scope_recall: float = Field(
+        default=0.8, gt=0.0, lt=1.0,
+        description="Share of the out-of-scope examples the classifier's threshold must decline (lower = fewer "
+        "in-scope messages declined; the off-topic rail catches what is not about the shop).",
+    )
     fingerprint: str = ""
 
     @field_validator("intents")
@@ -86,6 +91,7 @@ def _fingerprint(catalog: IntentCatalog) -> str:
         digest.update(intent.model_dump_json().encode("utf-8"))
     for text in catalog.out_of_scope_examples:
         digest.update(text.encode("utf-8"))
+    digest.update(f"oos_recall={catalog.out_of_scope_recall}".encode())
     return digest.hexdigest()[:16]
 
 
@@ -135,6 +141,7 @@ def load_intent_catalog(path: Path) -> IntentCatalog:
                 "version": raw.get("version", 1),
                 "intents": intents_raw,
                 "out_of_scope_examples": raw.get("out_of_scope_examples") or [],
+                **({"out_of_scope_recall": raw["out_of_scope_recall"]} if "out_of_scope_recall" in raw else {}),
             }
         )
     except ValidationError as exc:

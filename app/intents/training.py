@@ -60,7 +60,7 @@ def train_intent_classifier(
     oos = catalog.out_of_scope_examples
     oos_emb = encode(oos) if oos else None
     report("fitting", 0.3)
-    model = TextIntentModel(config)
+    model = TextIntentModel(config or ModelConfig(oos_target_recall=catalog.out_of_scope_recall))
     fit = model.fit(texts, labels, emb, oos or None, oos_emb,
                     on_progress=lambda stage, f: report(stage, 0.3 + 0.65 * f))
     trained_at = datetime.now(timezone.utc)
