@@ -42,8 +42,7 @@ def run_input_rails(text: str, policy: GuardrailPolicy, embedding: np.ndarray | 
     verdicts.append(check_abuse(text, policy))
     verdicts.append(check_topics(text, policy))
     if policy.off_topic.enabled:
-        verdicts.append(score_off_topic(text, frozenset(policy.off_topic.shop_words),
-                                        frozenset(policy.off_topic.foreign_words), embedding))
+        verdicts.append(score_off_topic(text, policy.compiled.shop_words, policy.compiled.foreign_words, embedding))
     action: Literal["pass", "block", "escalate"] = "pass"
     reason = "all input rails passed"
     for v in verdicts[1:]:

@@ -148,7 +148,7 @@ class GuardrailPolicy(_Strict):
 
 
 class CompiledPolicy:
-    """Compiled regexes of a GuardrailPolicy (case-insensitive)."""
+    """Compiled regexes and word sets of a GuardrailPolicy (case-insensitive), built once per policy."""
 
     def __init__(self, p: GuardrailPolicy) -> None:
         def rx(patterns: list[str]) -> re.Pattern[str] | None:
@@ -165,6 +165,8 @@ class CompiledPolicy:
         self.commitments = [(c, rx(c.patterns)) for c in p.commitments]
         self.tone = rx(p.tone.banned)
         self.negativity = words(p.negativity_words)
+        self.shop_words = frozenset(w.lower() for w in p.off_topic.shop_words)
+        self.foreign_words = frozenset(w.lower() for w in p.off_topic.foreign_words)
 
 
 def load_guardrail_policy(path: Path = DEFAULT_POLICY_PATH) -> GuardrailPolicy:
