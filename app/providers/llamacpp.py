@@ -126,20 +126,25 @@ class ChatLlamaCpp(BaseChatModel):
             kwargs["stop"] = []
         return kwargs
 
-    def _fit_prompt(self, messages: list[BaseMessage]) -> str:
-        """Render and, if needed, drop the oldest conversation turns so the prompt fits the context."""
+    def _fit_prompt(self, messages: list[BaseMessage]) -> tuple[str, int]:
+        """The prompt and its token count, dropping the oldest conversation turns until it fits the context."""
         llama = self._model()
+
+        def count(text: str) -> int:
+            return len(llama.tokenize(text.encode("utf-8"), add_bos=True))
+
         messages = list(messages)
         while True:
             prompt = render_transcript(messages)
-            n_tokens = len(llama.tokenize(prompt.encode("utf-8"), add_bos=True))
+            n_tokens = count(prompt)
             if n_tokens + self.max_tokens <= self.n_ctx:
-                return prompt
+                return prompt, n_tokens
             droppable = [i for i, m in enumerate(messages[:-1]) if not isinstance(m, SystemMessage)]
             if not droppable:
                 # Only the system text and the last message are left: cut the system text from the middle.
                 keep = max(256, (self.n_ctx - self.max_tokens) * 3)
-                return prompt[:keep // 2] + "\n…\n" + prompt[-keep // 2 :]
+                prompt = prompt[:keep // 2] + "\n…\n" + prompt[-keep // 2 :]
+                return prompt, count(prompt)
             messages.pop(droppable[0])
 
     def _generate(
@@ -168,9 +173,8 @@ class ChatLlamaCpp(BaseChatModel):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> Iterator[ChatGenerationChunk]:
-        prompt = self._fit_prompt(messages)
+        prompt, n_in = self._fit_prompt(messages)
         llama = self._model()
-        n_in = len(llama.tokenize(prompt.encode("utf-8"), add_bos=True))
         n_out = 0
         emitted, held = "", ""  # `held`: trailing newlines not sent yet (they may start the closing blank line)
         with _LOCK:
