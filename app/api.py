@@ -156,8 +156,7 @@ class Switchboard:
         from app.audit.store import open_audit_store
 
         if self._audit_store is None:
-            url = self.settings.database_url.get_secret_value() if self.settings.database_url else None
-            self._audit_store = open_audit_store(self.settings.audit_path, url)
+            self._audit_store = open_audit_store(self.settings.audit_path, self.settings.database_dsn)
         record = record_from_reply(
             reply, values.get("redacted_text", ""), int(values.get("turn", 0)), started, datetime.now(timezone.utc),
             self.deps.pricing, verdicts=list(values.get("verdicts", [])), llm_model=self._llm_for_baseline(),

@@ -26,8 +26,8 @@ def state_serializer():
 
 def open_checkpointer(settings: Settings):
     """A LangGraph checkpointer for the configured backend (tables created on first use)."""
-    if settings.database_url:
-        return _postgres(settings.database_url.get_secret_value())
+    if settings.database_dsn:
+        return _postgres(settings.database_dsn)
     from langgraph.checkpoint.sqlite import SqliteSaver
 
     settings.checkpoint_path.parent.mkdir(parents=True, exist_ok=True)

@@ -226,10 +226,9 @@ def _audit_records(thread: str | None = None):
     from app.config import load_settings
 
     settings = load_settings()
-    url = settings.database_url.get_secret_value() if settings.database_url else None
-    if not url and not settings.audit_path.exists():
+    if not settings.database_dsn and not settings.audit_path.exists():
         raise UsageError(f"no audit trail at {settings.audit_path}: ask something first")
-    store = open_audit_store(settings.audit_path, url)
+    store = open_audit_store(settings.audit_path, settings.database_dsn)
     return store.thread(thread) if thread else store.all()
 
 

@@ -147,6 +147,11 @@ class Settings(BaseSettings):
         return self.data_dir / "audit.sqlite"
 
     @property
+    def database_dsn(self) -> str | None:
+        """The Postgres URL as plain text for a client, or None for the SQLite defaults."""
+        return self.database_url.get_secret_value() if self.database_url else None
+
+    @property
     def intent_model_dir(self) -> Path:
         """Where the trained intent classifier is written and loaded from."""
         return self.data_dir / "intent-classifier"
