@@ -60,7 +60,8 @@ class Switchboard:
         """Answer one customer message; pass `thread_id` back to continue a conversation."""
         thread_id = self._start(text, thread_id)
         started, t0 = datetime.now(timezone.utc), time.perf_counter()
-        self.graph.invoke({"messages": [HumanMessage(text)]}, self._config(thread_id), context=self.context)
+        self.graph.invoke({"messages": [HumanMessage(text)]}, self._config(thread_id), context=self.context,
+                          durability=self.settings.checkpoint_durability)
         return self._finish(thread_id, started, t0)
 
     async def aask(self, text: str, thread_id: str | None = None) -> Reply:
@@ -75,7 +76,8 @@ class Switchboard:
         thread_id = self._start(text, thread_id)
         started, t0 = datetime.now(timezone.utc), time.perf_counter()
         for chunk, meta in self.graph.stream(
-            {"messages": [HumanMessage(text)]}, self._config(thread_id), context=self.context, stream_mode="messages"
+            {"messages": [HumanMessage(text)]}, self._config(thread_id), context=self.context, stream_mode="messages",
+            durability=self.settings.checkpoint_durability,
         ):
             if isinstance(chunk, AIMessageChunk) and meta.get("langgraph_node") in ANSWERING_NODES and chunk.content:
                 yield chunk.content if isinstance(chunk.content, str) else str(chunk.content)
@@ -88,7 +90,8 @@ class Switchboard:
         if not self.pending_handoff(thread_id):
             raise UsageError(f"thread '{thread_id}' is not waiting for an agent")
         started, t0 = datetime.now(timezone.utc), time.perf_counter()
-        self.graph.invoke(Command(resume=agent_reply.strip()), self._config(thread_id), context=self.context)
+        self.graph.invoke(Command(resume=agent_reply.strip()), self._config(thread_id), context=self.context,
+                          durability=self.settings.checkpoint_durability)
         return self._finish(thread_id, started, t0)
 
     def pending_handoff(self, thread_id: str) -> dict | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, YamlConfigSettingsSource
@@ -107,6 +107,12 @@ class Settings(BaseSettings):
         default=None,
         validation_alias=_env("database_url", "DATABASE_URL"),
         description="Postgres URL for checkpoints and audit; unset = SQLite files in data_dir.",
+    )
+    checkpoint_durability: Literal["sync", "async", "exit"] = Field(
+        default="async",
+        validation_alias=_env("checkpoint_durability"),
+        description="When LangGraph writes a turn's checkpoints: sync (before each next step), async (while the "
+        "next step runs) or exit (once, when the turn ends or waits for a human; a crash mid-turn loses that turn).",
     )
     max_message_chars: int = Field(
         default=4000, ge=1, validation_alias=_env("max_message_chars"), description="Longer customer messages are rejected."

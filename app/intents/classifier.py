@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import pickle
+from functools import cache
 from pathlib import Path
 from typing import Any, Callable, Literal, Sequence
 
@@ -64,16 +65,12 @@ class IntentClassifier:
 
     def predict_many(self, texts: Sequence[str]) -> list[IntentPrediction]:
         """Context-free predictions for a batch (evaluation, warm-up)."""
-        from threadpoolctl import threadpool_limits
-
         texts = list(texts)
         emb = self._embed(texts)
-        # one BLAS thread for these tiny products: a BLAS pool competing with torch's threads on a small
-        # CPU turned a sub-millisecond head into tens or hundreds of ms (see docs/intents.md, Latency)
-        with threadpool_limits(1, user_api="blas"):
-            proba = self.model.predict_proba(texts, emb)
-            scores = self.model.in_scope_score(proba, emb)
-            oos = self.model.out_of_scope(proba, emb)
+        limit_blas_to_one_thread()
+        proba = self.model.predict_proba(texts, emb)
+        scores = self.model.in_scope_score(proba, emb)
+        oos = self.model.out_of_scope(proba, emb)
         return [self._to_prediction(p, s, o) for p, s, o in zip(proba, scores, oos)]
 
     def _to_prediction(self, proba: np.ndarray, score: float, oos: bool) -> IntentPrediction:
@@ -126,6 +123,20 @@ class IntentClassifier:
             raise ConfigError(f"{directory}: artifact format {payload.get('format')} is not {ARTIFACT_FORMAT}; "
                               "run `switchboard intents train`")
         return cls(payload["model"], payload["tiers"], metadata)
+
+
+@cache
+def limit_blas_to_one_thread() -> None:
+    """Limit the BLAS pools loaded so far to one thread, once per process (process-wide).
+
+    The head's products are tiny: a BLAS pool competing with the encoder's threads on a small CPU turned a
+    sub-millisecond head into tens or hundreds of ms (see docs/intents.md, Latency). Setting the limit on
+    every call instead cost ~4 ms a turn (threadpoolctl scans the loaded libraries each time) and raced
+    between concurrent turns.
+    """
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1, user_api="blas")
 
 
 def resolve_artifact(directory: Path) -> Path:

@@ -105,6 +105,7 @@ class KnowledgeStore:
         self.embedding_model = embedding_model or _model_name(embeddings)
         self.location = location or collection_name
         self._model_mismatch: str | None = None
+        self._known_count: int | None = None  # chunk count for `search`; refreshed by count() and writes
         self.collection = self._open_collection(create)
 
     # -- construction -------------------------------------------------------------------------------
@@ -190,13 +191,23 @@ class KnowledgeStore:
         except NotFoundError:
             pass
         self._model_mismatch = None
+        self._known_count = None
         self.collection = self._open_collection(create=True)
 
     # -- reading -------------------------------------------------------------------------------------
 
     def count(self) -> int:
-        """Number of chunks stored."""
-        return self.collection.count()
+        """Number of chunks stored (asks Chroma)."""
+        self._known_count = self.collection.count()
+        return self._known_count
+
+    def _cached_count(self) -> int:
+        """The last known chunk count; `search` needs it every turn and a Chroma count costs ~1 ms.
+
+        Writes through this store reset it. Another process ingesting meanwhile only makes the candidate
+        pool a little smaller or larger than possible until the next `count()`.
+        """
+        return self._known_count if self._known_count is not None else self.count()
 
     def is_empty(self) -> bool:
         """True when no chunk is stored."""
@@ -229,7 +240,7 @@ class KnowledgeStore:
         if not query.strip():
             raise ConfigError("search query is empty")
         self._check_model()
-        total = self.count()
+        total = self._cached_count()
         if total == 0 or k <= 0:
             return []
         vector = self.embeddings.embed_query(query)
@@ -327,9 +338,11 @@ class KnowledgeStore:
             documents=[chunk.text for chunk in chunks],
             metadatas=[_metadata(doc, chunk, index) for index, chunk in enumerate(chunks)],
         )
+        self._known_count = None
 
     def _delete_doc(self, doc_id: str) -> None:
         self.collection.delete(where={"doc_id": doc_id})
+        self._known_count = None
 
 
 def _metadata(doc: PolicyDocument, chunk: Chunk, index: int) -> dict[str, Any]:

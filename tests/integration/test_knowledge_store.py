@@ -233,6 +233,23 @@ def test_edits_deletions_status_changes_and_flags_propagate(tmp_path, embeddings
     assert {d.doc_id for d in store.documents()} == set(ids_before) - {"invoices", "newsletter", "payments"}
 
 
+def test_search_reuses_the_chunk_count_until_the_store_writes(tmp_path, embeddings):
+    docs = load_policies(POLICIES)
+    KnowledgeStore.persistent(tmp_path / "chroma", COLLECTION, embeddings).ingest(
+        [d for d in docs if d.id != "newsletter"])
+    store = KnowledgeStore.open_existing(tmp_path / "chroma", COLLECTION, embeddings)
+    calls = []
+    real_count = store.collection.count
+    store.collection.count = lambda: calls.append(1) or real_count()
+    for _ in range(3):
+        store.search("reset my password", k=2)
+    assert calls == []  # open_existing counted once; searches reuse it
+    before = store._cached_count()
+    store.ingest(docs)  # adds the newsletter
+    assert store._cached_count() == real_count() > before
+    assert store.search("Which day is the newsletter sent?", k=1)[0].doc_id == "newsletter"
+
+
 # --- a Chroma server on loopback ---------------------------------------------------------------------
 
 
