@@ -21,8 +21,8 @@ def test_shipped_catalog_loads_with_bitext_and_own_examples():
     assert tiers["complaint"] == "complex"
     assert {n for n, t in tiers.items() if t == "sensitive"} >= {
         "fraud_unauthorised_charge", "legal_threat", "safety_injury", "bereavement", "data_rights_request"}
-    # Bitext rows were merged from knowledge/data (150 per intent) and our own intents have 25-40 each
-    assert len(catalog.get("cancel_order").examples) == 150
+    # Bitext rows were merged from knowledge/data (150 per intent, plus ours) and our own intents have 25-40 each
+    assert len(catalog.get("cancel_order").examples) >= 150
     assert all(25 <= len(catalog.get(n).examples) <= 40 for n in ("legal_threat", "multi_issue", "bereavement"))
     assert len(catalog.out_of_scope_examples) >= 30
 
