@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 from langgraph.runtime import Runtime
 
@@ -28,6 +29,17 @@ class Context:
         metadata={"description": f"Failed turns in a thread before a human takes over (default {_DEFAULTS.max_failures})."},
     )
     retrieval_k: int | None = field(default=None, metadata={"description": "Policy chunks retrieved per message."})
+    translate: bool = field(
+        default=True,
+        metadata={"description": "Have the SLM translate a message in another language into English before the "
+                  "English-only rails and intent classifier read it."},
+    )
+    slm_answer_mode: Literal["auto", "extractive", "generative"] = field(
+        default="auto",
+        metadata={"description": "How the SLM answers: 'extractive' = one or two consecutive policy sentences copied "
+                  "verbatim, chosen by the model (nothing else can be written); 'generative' = free text; 'auto' = "
+                  "extractive for the embedded llama.cpp model, generative for Ollama/OpenAI models."},
+    )
     slm_fallback: bool = field(
         default=True,
         metadata={"description": "Ask the SLM to pick the intent when the fast classifier is unsure."},

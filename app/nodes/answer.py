@@ -3,20 +3,47 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage
+from langchain_core.runnables import Runnable
+from langgraph.runtime import Runtime
 
+from app.context import Context, context_of
 from app.deps import Deps
+from app.knowledge.models import Chunk
 from app.nodes.common import BoundNode, history_messages, stopwatch, usage_of
-from app.prompts import llm_messages, slm_messages
+from app.prompts import llm_messages, slm_chunks, slm_messages
+from app.providers.extractive import answer_runs, render_units, split_units
 from app.state import State
 from app.trace import TraceEntry
 
 PromptBuilder = Callable[[str, list, list[BaseMessage]], list[BaseMessage]]
 
 
-def _draft(state: State, desk: str, model: BaseChatModel | None, spec: str, build: PromptBuilder, node: str) -> dict:
+def slm_answer_plan(model: BaseChatModel, chunks: list[Chunk], mode: str) -> tuple[Runnable, PromptBuilder, str]:
+    """The SLM call for this mode: extractive (the model picks among runs of copied policy sentences) or generative.
+
+    `auto` is extractive for a model that answers from given choices (`accepts_choices`, the embedded llama.cpp
+    model: a 270M base model paraphrases into invented contacts and labels) and generative for others, which
+    are larger instruction-tuned models. Extractive needs sentences: with no chunk it writes generatively.
+    """
+    takes_choices = getattr(model, "accepts_choices", False)
+    passages = [split_units(chunk.text.removeprefix(chunk.section).lstrip("\n")) for chunk in slm_chunks(chunks)]
+    n_units = sum(map(len, passages))
+    if mode == "generative" or (mode == "auto" and not takes_choices):
+        return model, slm_messages, "generative"
+    if not takes_choices:
+        return model, slm_messages, "generative (this model cannot be held to choices)"
+    if not n_units:
+        return model, slm_messages, "generative (no policy sentences to copy)"
+    policy = "\n\n".join(f"{chunk.section}\n\n{render_units(units)}" for chunk, units in zip(slm_chunks(chunks), passages))
+    return model.bind(choices=answer_runs(passages)), partial(slm_messages, policy=policy), f"extractive from {n_units} sentences"
+
+
+def _draft(state: State, desk: str, model: Runnable | None, spec: str, build: PromptBuilder, node: str,
+           detail: str = "") -> dict:
     """Call one desk's model; a missing or failing model becomes a recorded fault, never an exception."""
     tried = [*state.get("tried", []), desk]
     if model is None:
@@ -36,14 +63,18 @@ def _draft(state: State, desk: str, model: BaseChatModel | None, spec: str, buil
     text = reply.content if isinstance(reply.content, str) else str(reply.content)
     tokens_in, tokens_out = usage_of(reply)
     entry = TraceEntry(node=node, decision="drafted", model=spec, tokens_in=tokens_in, tokens_out=tokens_out,
-                       latency_ms=t["ms"])
+                       latency_ms=t["ms"], detail=detail)
     return {"tried": tried, "draft": text.strip(), "drafted_by": desk, "trace": [entry]}
 
 
 def make_answer_with_slm(deps: Deps):
-    def answer_with_slm(state: State) -> dict:
-        """Draft with the small model, grounded in the top policy chunks."""
-        return _draft(state, "slm", deps.slm, deps.slm_spec, slm_messages, "answer_with_slm")
+    def answer_with_slm(state: State, runtime: Runtime[Context]) -> dict:
+        """Draft with the small model from the top policy chunks: copied sentences or free text (see the mode)."""
+        model = deps.slm
+        if model is None:
+            return _draft(state, "slm", None, deps.slm_spec, slm_messages, "answer_with_slm")
+        plan, build, detail = slm_answer_plan(model, state.get("chunks", []), context_of(runtime).slm_answer_mode)
+        return _draft(state, "slm", plan, deps.slm_spec, build, "answer_with_slm", detail)
 
     return BoundNode(answer_with_slm)
 

