@@ -29,7 +29,7 @@ class Deps:
         self.settings = settings or load_settings()
         unknown = set(overrides) - {
             "slm", "llm", "slm_spec", "llm_spec", "retriever", "classifier", "catalog",
-            "input_rails", "output_rails", "pricing", "store",
+            "input_rails", "output_rails", "off_topic_score", "pricing", "store",
         }
         if unknown:
             raise TypeError(f"unknown Deps overrides: {sorted(unknown)}")
@@ -101,7 +101,14 @@ class Deps:
         from app.guardrails.input_rails import run_input_rails
 
         policy = self.guardrail_policy
-        return lambda text: run_input_rails(text, policy)
+        return lambda text, english=None: run_input_rails(text, policy, english=english)
+
+    @cached_property
+    def off_topic_score(self):
+        from app.guardrails.off_topic import score_off_topic
+
+        words = self.guardrail_policy.compiled
+        return lambda text: score_off_topic(text, words.shop_words, words.foreign_words).score
 
     @cached_property
     def output_rails(self):

@@ -63,6 +63,9 @@ class State(InputState, OutputState, total=False):
 
     redacted_text: str
     """The current customer message after PII redaction: the only form that reaches models and logs."""
+    english_text: str
+    """`redacted_text` read in English (the SLM's translation when the customer wrote another language):
+    what the intent classifier and retrieval read."""
     redacted_history: Annotated[list[dict], operator.add]
     """Earlier turns as {'role', 'content'} with customer text redacted; what prompts may include."""
     signals: dict

@@ -79,7 +79,8 @@ def input_rails(blocked: dict[str, str] | None = None, negativity: dict[str, flo
     """Input rails that block the listed texts (text → rail name) and pass the rest."""
     blocked, negativity = blocked or {}, negativity or {}
 
-    def run(text: str) -> InputResult:
+    def run(text: str, english: str | None = None) -> InputResult:
+        text = english or text  # a translated message is judged on its English reading
         if text in blocked:
             return InputResult(text, "block", "blocked", [Verdict(rail=blocked[text], action="block", score=1.0)])
         return InputResult(text.replace("jane@example.com", "<EMAIL>"), negativity=negativity.get(text, 0.0),

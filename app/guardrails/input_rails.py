@@ -27,22 +27,29 @@ class InputRailsResult(BaseModel):
     off_topic: float = Field(default=0.0, description="P(message is not about the shop) (routing signal).")
 
 
-def run_input_rails(text: str, policy: GuardrailPolicy, embedding: np.ndarray | None = None) -> InputRailsResult:
-    """Run every input rail. `embedding`: the message's MiniLM embedding if the caller already has it."""
+def run_input_rails(text: str, policy: GuardrailPolicy, embedding: np.ndarray | None = None,
+                    english: str | None = None) -> InputRailsResult:
+    """Run every input rail. `embedding`: the MiniLM embedding of the text the learned rails read, if known.
+
+    `english`: an English reading of a message written in another language (see `app.translation`). The
+    curated patterns read both texts; the learned heads (trained on English) read only the English one.
+    """
     redacted, spans = redact_pii(text, set(policy.pii.redact), names=policy.pii.detect_names)
     pii_types = sorted({s.type for s in spans})
     verdicts = [Verdict(rail="pii", action="redact" if spans else "pass", score=1.0 if spans else 0.0,
                         details=pii_types, reason=f"redacted {len(spans)} span(s)" if spans else "no PII found")]
+    reading = english or text
     # detectors read the original text (an injection may hide inside what looks like PII); nothing is logged from it
     if embedding is None and (policy.injection.use_model or policy.off_topic.enabled):
         from app.providers.local_encoder import encode
 
-        embedding = encode([text])[0]  # one forward pass, shared by the learned rails (and cached for the turn)
-    verdicts.append(detect_injection(text, policy, embedding))
-    verdicts.append(check_abuse(text, policy))
-    verdicts.append(check_topics(text, policy))
+        embedding = encode([reading])[0]  # one forward pass, shared by the learned rails (and cached for the turn)
+    texts = [text, english] if english else [text]
+    verdicts.append(_strongest([detect_injection(t, policy, embedding, use_model=t is reading) for t in texts]))
+    verdicts.append(_strongest([check_abuse(t, policy) for t in texts]))
+    verdicts.append(_strongest([check_topics(t, policy) for t in texts]))
     if policy.off_topic.enabled:
-        verdicts.append(score_off_topic(text, policy.compiled.shop_words, policy.compiled.foreign_words, embedding))
+        verdicts.append(score_off_topic(reading, policy.compiled.shop_words, policy.compiled.foreign_words, embedding))
     action: Literal["pass", "block", "escalate"] = "pass"
     reason = "all input rails passed"
     for v in verdicts[1:]:
@@ -52,5 +59,13 @@ def run_input_rails(text: str, policy: GuardrailPolicy, embedding: np.ndarray | 
         if v.action == "escalate" and action == "pass":
             action, reason = "escalate", v.reason
     return InputRailsResult(redacted_text=redacted, action=action, reason=reason, verdicts=verdicts,
-                            pii_types=pii_types, negativity=negativity(text, policy),
+                            pii_types=pii_types, negativity=max(negativity(t, policy) for t in texts),
                             off_topic=next((v.score for v in verdicts if v.rail == "off_topic"), 0.0))
+
+
+_SEVERITY = {"block": 2, "escalate": 1, "pass": 0}
+
+
+def _strongest(verdicts: list[Verdict]) -> Verdict:
+    """Of one rail's verdicts on the original and the English reading, the most severe (then highest score)."""
+    return max(verdicts, key=lambda v: (_SEVERITY.get(v.action, 0), v.score))

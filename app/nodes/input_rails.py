@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+from langgraph.runtime import Runtime
+
+from app.context import Context, context_of
 from app.deps import Deps
 from app.guardrails.verdict import Verdict
-from app.nodes.common import BoundNode, last_customer_text, stopwatch
+from app.nodes.common import BoundNode, last_customer_text, stopwatch, usage_of
 from app.state import NEW_TURN, State
 from app.trace import TraceEntry
+from app.translation import looks_foreign, translate_to_english
 
 
 def make_input_rails(deps: Deps):
     limit = deps.settings.max_message_chars
 
-    def input_rails(state: State) -> dict:
+    def input_rails(state: State, runtime: Runtime[Context]) -> dict:
         """Run the input rails on the latest customer message and start this turn's trace."""
         text = last_customer_text(state).strip()
         turn = state.get("turn", 0) + 1
         fresh = {"turn": turn, "tried": [], "faults": [], "chunks": [], "draft": "", "drafted_by": None,
-                 "check_passed": False, "answer": "", "citations": [], "escalation_reason": None, "ticket_id": None}
+                 "check_passed": False, "answer": "", "answered_by": None, "citations": [], "escalation_reason": None,
+                 "ticket_id": None}
         with stopwatch() as t:
             if not text or len(text) > limit:
                 reason = "empty message" if not text else f"message longer than {limit} characters"
@@ -25,6 +30,13 @@ def make_input_rails(deps: Deps):
                 result = None
             else:
                 result = deps.input_rails(text)
+        translation: list[TraceEntry] = []
+        english = None
+        if result is not None and context_of(runtime).translate and (result.action != "block" or _blocked_by_model(result)):
+            english, translation = _translate(deps, text, result.redacted_text)
+            if english:
+                with stopwatch() as t:
+                    result = deps.input_rails(text, english=english)
         if result is None:
             return {**fresh, "redacted_text": "", "verdicts": [verdict],
                     "signals": {"input_action": "block", "block_category": "invalid", "negativity": 0.0},
@@ -40,13 +52,38 @@ def make_input_rails(deps: Deps):
         return {
             **fresh,
             "redacted_text": result.redacted_text,
+            "english_text": english or result.redacted_text,
             "verdicts": list(result.verdicts),
             "signals": {"input_action": result.action, "block_category": category, "negativity": result.negativity,
                         "off_topic": result.off_topic, "input_reason": result.reason},
-            "trace": [NEW_TURN, entry],
+            "trace": [NEW_TURN, *translation, entry],
         }
 
     return BoundNode(input_rails)
+
+
+def _blocked_by_model(result) -> bool:
+    """Only the learned injection head blocked: on a foreign message it may be wrong (it was trained on English)."""
+    if result is None or result.action != "block":
+        return False
+    blocking = [v for v in result.verdicts if v.action == "block"]
+    return all(v.rail == "injection" and v.details == ["model"] for v in blocking)
+
+
+def _translate(deps: Deps, text: str, redacted: str) -> tuple[str | None, list[TraceEntry]]:
+    """The SLM's English reading of a foreign message (redacted first), with its trace entry; None when not needed."""
+    if deps.slm is None or not looks_foreign(text, deps.guardrail_policy.compiled.foreign_words):
+        return None, []
+    with stopwatch() as t:
+        try:
+            english, reply = translate_to_english(redacted, deps.slm)
+        except Exception as exc:  # SLM down: the rails read the original message
+            return None, [TraceEntry(node="translate", decision="fault", model=deps.slm_spec, latency_ms=t["ms"],
+                                     detail=f"slm_down: {type(exc).__name__}")]
+    tokens_in, tokens_out = usage_of(reply)
+    return english, [TraceEntry(node="translate", decision="translated" if english else "unusable", model=deps.slm_spec,
+                                tokens_in=tokens_in, tokens_out=tokens_out, latency_ms=t["ms"],
+                                detail="message read in English before routing")]
 
 
 def _block_category(verdicts: list[Verdict]) -> str:

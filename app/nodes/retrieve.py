@@ -24,7 +24,7 @@ def make_retrieve(deps: Deps):
     def retrieve(state: State, runtime: Runtime[Context]) -> dict:
         """Search the knowledge base, preferring documents mapped to the detected intent."""
         k = context_of(runtime).retrieval_k or deps.settings.retrieval_k
-        query = retrieval_query(state.get("redacted_text", ""), previous_customer_turns(state))
+        query = retrieval_query(state.get("english_text") or state.get("redacted_text", ""), previous_customer_turns(state))
         intent = state.get("intent")
         with stopwatch() as t:
             chunks = deps.retriever(query, k, [intent] if intent else None)
