@@ -41,6 +41,7 @@ class RoutingSignals(BaseModel):
     negativity: float = Field(default=0.0, description="Strength of negative or emotional tone, 0..1.")
     off_topic: float = Field(default=0.0, description="P(message is not about the shop), from the off-topic rail.")
     multi_intent: bool = Field(default=False, description="More than one distinct request in the message.")
+    judgement: bool = Field(default=False, description="Asks for a comparison, a choice or an exception: needs judgement.")
     failures_in_thread: int = Field(default=0, description="Earlier turns of this thread that failed or were rejected.")
 
 
@@ -73,18 +74,21 @@ def choose_desk(signals: RoutingSignals, thresholds: RoutingThresholds) -> Routi
             score=float(signals.failures_in_thread),
             threshold=float(thresholds.max_failures),
         )
-    if signals.tier == "out_of_scope" and signals.off_topic >= thresholds.off_topic:
-        return RoutingDecision(
-            desk="blocked", reason="off-topic", score=signals.off_topic, threshold=thresholds.off_topic
-        )
+    # an upset customer is never turned away as off-topic (abuse is blocked by the input rails already)
     if signals.negativity >= thresholds.negativity:
         return RoutingDecision(
             desk="llm", reason="strongly negative or emotional", score=signals.negativity, threshold=thresholds.negativity
+        )
+    if signals.tier == "out_of_scope" and signals.off_topic >= thresholds.off_topic:
+        return RoutingDecision(
+            desk="blocked", reason="off-topic", score=signals.off_topic, threshold=thresholds.off_topic
         )
     if signals.tier == "complex":
         return RoutingDecision(desk="llm", reason=f"complex intent: {signals.intent}", score=signals.confidence)
     if signals.multi_intent:
         return RoutingDecision(desk="llm", reason="multi-intent or cross-domain")
+    if signals.judgement:
+        return RoutingDecision(desk="llm", reason="needs judgement: a comparison, a choice or an exception")
     if signals.tier == "out_of_scope":
         return RoutingDecision(desk="llm", reason="out of scope but on-business", score=signals.confidence)
     if signals.confidence < thresholds.intent_confidence:

@@ -29,6 +29,8 @@ CLINC = SHARED / "clinc150" / "data_full.train_val.json"
 DOMAINS = SHARED / "clinc150" / "domains.json"
 BITEXT_8K = SHARED / "bitext_customer_service" / "customer_service_8k" / "Bitext_Sample_Customer_Service_Training_Dataset.csv"
 SAMPLE = PROJECT_ROOT / "knowledge" / "data" / "bitext_customer_service_sample.csv"
+OURS = PROJECT_ROOT / "knowledge" / "data" / "off_topic_examples.txt"
+OURS_WEIGHT = 5.0
 OFF_DOMAINS = ["kitchen_and_dining", "auto_and_commute", "travel", "utility", "work", "home", "small_talk", "meta"]
 # Conversational or shop-like CLINC intents are not off-topic for a shop assistant.
 KEEP_ON_TOPIC = {"order_status", "order", "shopping_list", "shopping_list_update", "greeting", "goodbye", "thank_you",
@@ -54,6 +56,12 @@ def clinc_conversational(split: str) -> list[str]:
     return [t for t, label in data[split] if label in KEEP_ON_TOPIC]
 
 
+def our_off_topic() -> list[str]:
+    """Our own off-topic requests (sports, trivia, homework, coding, writing…), one per line."""
+    lines = OURS.read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
 def bitext_unseen() -> list[str]:
     seen = {row["utterance"].strip() for row in csv.DictReader(SAMPLE.open(encoding="utf-8"))}
     rows = csv.DictReader(BITEXT_8K.open(encoding="utf-8-sig"))
@@ -66,11 +74,14 @@ def train() -> None:
     on = [row["utterance"] for row in csv.DictReader(SAMPLE.open(encoding="utf-8"))]
     on += load_intent_catalog(PROJECT_ROOT / "knowledge" / "intents.yaml").training_pairs()[0]
     on += clinc_conversational("train")
-    off = clinc_off_topic("train")
-    log(f"training on {len(on)} on-business and {len(off)} off-topic utterances")
+    clinc, ours = clinc_off_topic("train"), our_off_topic()
+    off = clinc + ours
+    log(f"training on {len(on)} on-business and {len(off)} off-topic utterances ({len(ours)} ours)")
     x = encode(on + off, show_progress=False)
     y = np.array([0] * len(on) + [1] * len(off))
-    head = LogisticRegression(C=4.0, max_iter=2000, class_weight="balanced").fit(x, y)
+    # our few sports/trivia/homework/coding requests stand for whole domains CLINC150 lacks: weigh them up
+    weights = np.array([1.0] * (len(on) + len(clinc)) + [OURS_WEIGHT] * len(ours))
+    head = LogisticRegression(C=4.0, max_iter=2000, class_weight="balanced").fit(x, y, sample_weight=weights)
     np.savez_compressed(MODEL_PATH, weights=head.coef_[0].astype(np.float32), bias=np.float32(head.intercept_[0]))
     load_off_topic_model.cache_clear()
     log(f"wrote {MODEL_PATH}")

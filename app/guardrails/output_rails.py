@@ -34,14 +34,18 @@ def check_commitments(answer: str, context: str, policy: GuardrailPolicy) -> Ver
     return Verdict(rail="commitments", action="pass", score=0.0, reason="no commitment beyond policy")
 
 
-def _pii_keys(text: str) -> set[tuple[str, str]]:
-    return {(s.type, re.sub(r"\W", "", text[s.start:s.end]).lower()) for s in find_pii(text, names=False)}
+def _squeeze(text: str) -> str:
+    return re.sub(r"\W", "", text).lower()
 
 
 def check_pii_leak(answer: str, context: str, user_text: str) -> Verdict:
-    """Structured PII in the answer must be the customer's own (in user_text) or the company's (in the chunks)."""
-    allowed = _pii_keys(user_text) | _pii_keys(context)
-    leaked = sorted({t for t, k in _pii_keys(answer) - allowed})
+    """Structured PII in the answer must be the customer's own (in user_text) or the company's (in the chunks).
+
+    Compared as text (letters and digits only), not as detected spans: the detector may draw an address's
+    boundary differently inside a longer policy paragraph than in a one-sentence answer.
+    """
+    allowed = _squeeze(user_text) + "\n" + _squeeze(context)
+    leaked = sorted({s.type for s in find_pii(answer, names=False) if _squeeze(answer[s.start:s.end]) not in allowed})
     if leaked:
         return Verdict(rail="pii_leak", action="block", score=1.0, details=leaked,
                        reason=f"answer contains personal data that is not the customer's own: {', '.join(leaked)}")

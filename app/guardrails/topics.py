@@ -10,6 +10,11 @@ from app.guardrails.verdict import Verdict
 
 _OBFUSCATED = re.compile(r"(?<=\w)[*#@$%!.]+(?=\w)")
 _EXCLAIM = re.compile(r"[!?]{2,}")
+_INTENSIFIED = re.compile(
+    r"\b(?:very|so|really|extremely|absolutely|totally|completely|beyond)\s+"
+    r"(?:angry|upset|annoyed|frustrated|disappointed|furious|mad|unhappy|fed\s+up|stressed|worried)\b", re.I
+)
+_SHOUTED = re.compile(r"\b[A-Z]{3,}\b")  # whole words in capitals (acronyms too: two are needed to count)
 
 
 def _views(text: str) -> list[str]:
@@ -52,6 +57,10 @@ def negativity(text: str, policy: GuardrailPolicy) -> float:
     letters = [c for c in base if c.isalpha()]
     if len(letters) >= 12 and sum(c.isupper() for c in letters) / len(letters) > 0.6:
         score += 0.3
+    elif len(_SHOUTED.findall(base)) >= 2:  # "I've been waiting THREE WEEKS": shouting part of the message
+        score += 0.25
+    if _INTENSIFIED.search(base):  # "very annoyed" weighs more than "annoyed"
+        score += 0.25
     if _EXCLAIM.search(base):
         score += 0.15
     if cp.insults is not None and cp.insults.search(base):

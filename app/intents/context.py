@@ -50,6 +50,14 @@ def is_follow_up(text: str, policy: "ContextPolicy | None" = None) -> bool:
     return len(words) <= policy.max_follow_up_words and bool(_FOLLOW_UP.search(text.strip()))
 
 
+_CONTINUES = re.compile(r"^\W*(and|also|plus|but|so|then|what about|how about|what if|ok(ay)?( but| and| so)?)\b", re.I)
+
+
+def continues_conversation(text: str, max_words: int = 15) -> bool:
+    """A follow-up, or a message that opens by carrying on from the last turn ("and how many can I save?")."""
+    return is_follow_up(text) or (len(text.split()) <= max_words and bool(_CONTINUES.match(text)))
+
+
 def combine_with_history(text: str, history: Sequence[str]) -> str:
     """The previous user turn followed by the current message."""
     previous = next((h.strip() for h in reversed(history) if h and h.strip()), "")

@@ -8,6 +8,7 @@ from langgraph.runtime import Runtime
 
 from app.context import Context, context_of, thresholds_for
 from app.deps import Deps
+from app.intents.context import combine_with_history, continues_conversation
 from app.intents.fallback import detect_intent as detect_intent_with_fallback
 from app.nodes.common import BoundNode, previous_customer_turns, stopwatch
 from app.routing import RoutingSignals, choose_desk
@@ -15,13 +16,39 @@ from app.state import State
 from app.trace import TraceEntry
 
 _JOINERS = re.compile(r"\b(and also|also|as well as|plus|another thing|additionally|y también|et aussi|und auch)\b", re.I)
+_WH = r"(?:what|how|when|where|why|which|who)"
+# "what does that cost me and how long will it take?": two questions in one sentence
+_TWO_QUESTIONS = re.compile(rf"\b{_WH}\b[^?.!]*\band\s+{_WH}\b", re.I)
+# comparisons, choices between options, exceptions to policy: judgement, not a policy lookup
+_JUDGEMENT = re.compile(
+    r"\b(?:which|what)(?:'s|\s+is|\s+would\s+be)\s+(?:better|cheaper|best|smarter|the\s+best\s+option)\b"
+    r"|\bis\s+it\s+(?:better|cheaper|smarter|worth\s+it)\b[^?]*\bor\b"
+    r"|\bshould\s+i\b[^?]*\bor\b|\b(?:better|cheaper)\s+(?:for\s+me\s+)?(?:to|if)\b[^?]*\bor\b"
+    r"|\bprice[- ]?match|\bmake\s+an\s+exception\b|\bbend\s+the\s+rules?\b",
+    re.I,
+)
 
 
 def looks_multi_intent(text: str, candidates: list[tuple[str, float]]) -> bool:
-    """Two distinct, well-supported intents joined in one message ('…and also…', two questions)."""
+    """Two distinct requests in one message: two questions in one sentence, or two well-supported intents
+    joined ('…and also…', two question marks)."""
+    if _TWO_QUESTIONS.search(text):
+        return True
     if len(candidates) < 2 or candidates[1][1] < 0.25:
         return False
     return text.count("?") >= 2 or bool(_JOINERS.search(text))
+
+
+def needs_judgement(text: str) -> bool:
+    """A comparison, a choice between options or a request for an exception: a policy lookup won't do."""
+    return bool(_JUDGEMENT.search(text))
+
+
+def _off_topic_in_context(deps: Deps, text: str, history: list[str], prediction, score: float, threshold: float) -> float:
+    """A short follow-up ("and what are the hours?") is judged with the turn before it, as the classifier does."""
+    if not history or prediction is None or prediction.intent is not None or score < threshold or not continues_conversation(text):
+        return score
+    return min(score, deps.off_topic_score(combine_with_history(text, history)))
 
 
 def make_detect_intent(deps: Deps):
@@ -31,7 +58,7 @@ def make_detect_intent(deps: Deps):
         ctx = context_of(runtime)
         signals = dict(state.get("signals") or {})
         trace: list[TraceEntry] = []
-        text = state.get("redacted_text", "")
+        text = state.get("english_text") or state.get("redacted_text", "")
         history = previous_customer_turns(state)
 
         if signals.get("input_action") == "block":
@@ -56,8 +83,10 @@ def make_detect_intent(deps: Deps):
             tier=prediction.tier if prediction else "out_of_scope",
             confidence=prediction.confidence if prediction else 0.0,
             negativity=float(signals.get("negativity", 0.0)),
-            off_topic=float(signals.get("off_topic", 0.0)),
+            off_topic=_off_topic_in_context(deps, text, history, prediction, float(signals.get("off_topic", 0.0)),
+                                            thresholds.off_topic),
             multi_intent=looks_multi_intent(text, prediction.candidates) if prediction else False,
+            judgement=needs_judgement(text) if prediction else False,
             failures_in_thread=state.get("failures", 0),
         )
         decision = choose_desk(routing, thresholds)

@@ -39,6 +39,14 @@ def test_abuse(text, action):
         ("Should I invest in bitcoin right now?", "investment_advice", "block"),
         ("Who should I vote for?", "politics", "block"),
         ("I'm going to sue you over this", "legal_advice", "escalate"),
+        ("My neighbour's tree fell on my car, can I sue him?", "personal_legal_advice", "block"),
+        ("How do I write a will that avoids inheritance tax?", "personal_legal_advice", "block"),
+        ("What is your opinion on the current government?", "politics", "block"),
+        ("Write me a Python script that scrapes prices", "off_topic_task", "block"),
+        ("can you do my maths homework", "off_topic_task", "block"),
+        ("The top rail came off while my daughter was sleeping on it. She fell.", "safety_incident", "escalate"),
+        ("the lamp caught fire last night", "safety_incident", "escalate"),
+        ("I'd rather speak to a customer service agent about this", "human_request", "escalate"),
     ],
 )
 def test_forbidden_topics(text, topic, action):
@@ -47,7 +55,9 @@ def test_forbidden_topics(text, topic, action):
 
 
 @pytest.mark.parametrize("text", ["How do I take a photo of the damaged item?", "Can I pay with a gift card?",
-                                  "What is your returns policy?"])
+                                  "What is your returns policy?", "I fell in love with this sofa",
+                                  "the box fell off the truck but looks fine", "I need the invoice for my visa application",
+                                  "Can you write a review for me of the sofa I bought?", "my landlord received my parcel"])
 def test_allowed_topics(text):
     assert check_topics(text, POLICY).action == "pass"
 
@@ -60,3 +70,17 @@ def test_negativity_orders_messages():
     calm = negativity("Could you tell me where my order is?", POLICY)
     angry = negativity("THIS IS RIDICULOUS!!! Third time I ask, still waiting, I'm furious", POLICY)
     assert 0 <= calm < 0.2 < 0.6 <= angry <= 1
+
+
+@pytest.mark.parametrize("text", [
+    "I've been waiting THREE WEEKS for a refund. This is ridiculous.",
+    "This is the second order in a row that's been lost. I'm done with this.",
+    "Very annoyed, other shops let you change an order for days.",
+])
+def test_patience_running_out_reads_as_strongly_negative(text):
+    assert negativity(text, POLICY) >= 0.6
+
+
+def test_calm_questions_with_times_and_acronyms_are_not_negative():
+    for text in ["I want to return a rug I bought 3 weeks ago", "GDPR DSAR request please", "Where is my order?"]:
+        assert negativity(text, POLICY) < 0.6

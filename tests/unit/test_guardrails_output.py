@@ -99,3 +99,15 @@ def test_run_output_rails_reports_everything():
     assert not bad.passed
     assert "2 hours" in bad.unsupported_claims
     assert {v.rail for v in bad.verdicts if v.action != "pass"} >= {"grounding", "commitments"}
+
+
+def test_the_companys_own_address_quoted_from_policy_is_not_a_leak():
+    """The detector draws the address boundary differently inside the policy paragraph than in the answer."""
+    from app.guardrails.output_rails import check_pii_leak
+
+    policy = ("## Mailing address\nNorthwind Goods Customer Care, 400 Harbor Street, Suite 12, Portland, OR 97209, USA.\n"
+              "Do not send returns to this address.")
+    quoted = "Northwind Goods Customer Care, 400 Harbor Street, Suite 12, Portland, OR 97209, USA."
+    assert check_pii_leak(quoted, policy, "What's your mailing address?").action == "pass"
+    invented = "Write to 12 Elm Street, Springfield, IL 62704, USA."
+    assert check_pii_leak(invented, policy, "What's your mailing address?").action == "block"

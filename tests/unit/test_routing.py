@@ -65,3 +65,21 @@ def test_off_topic_blocks_only_messages_without_a_shop_intent():
     assert desk(intent=None, tier="out_of_scope", confidence=0.1, off_topic=0.7) == "llm"
     assert desk(intent="track_order", tier="routine", confidence=0.9, off_topic=0.99) == "slm"
     assert desk(intent="legal_threat", tier="sensitive", confidence=0.9, off_topic=0.99) == "human"
+
+
+def test_an_upset_customer_is_not_refused_as_off_topic():
+    assert desk(intent=None, tier="out_of_scope", confidence=0.1, off_topic=0.9, negativity=0.8) == "llm"
+
+
+def test_judgement_questions_go_to_the_llm():
+    assert desk(intent="check_refund_policy", tier="routine", confidence=0.9, judgement=True) == "llm"
+
+
+def test_two_questions_and_judgement_are_detected_in_text():
+    from app.nodes.detect_intent import looks_multi_intent, needs_judgement
+
+    assert looks_multi_intent("If I cancel and reorder, what does that cost me and how long will it take?", [])
+    assert not looks_multi_intent("How long does delivery take?", [])
+    assert needs_judgement("Is it cheaper to return the set and reorder, or keep it?")
+    assert needs_judgement("Can you price-match a lower price I found elsewhere?")
+    assert not needs_judgement("How much is express delivery?")

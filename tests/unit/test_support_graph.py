@@ -111,6 +111,16 @@ def test_sensitive_message_interrupts_for_a_human_and_resumes_with_the_agents_re
     assert bot.pending_handoff("t-fraud") is None
 
 
+def test_the_turn_after_a_handoff_is_credited_to_the_desk_that_answers_it(tmp_path):
+    """answered_by is per turn: the human who answered turn 1 does not take credit for the SLM's turn 2."""
+    slm = ScriptedChatModel(script=["Select Forgot password? on the sign-in page."])
+    bot = make_bot(tmp_path, slm=slm)
+    bot.ask("There are charges on my card I never made", thread_id="t2")
+    bot.resume("t2", "I've frozen the card.")
+    reply = bot.ask("How do I reset my password?", thread_id="t2")
+    assert (reply.route, reply.answered_by) == ("slm", "slm")
+
+
 def test_a_thread_waiting_for_a_human_rejects_new_messages_until_resumed(tmp_path):
     from app.errors import UsageError
 
@@ -231,3 +241,36 @@ def test_compiling_the_graph_loads_no_dependency(tmp_path):
             return super().__getattribute__(name)
 
     build_graph(Untouchable(load_settings(data_dir=tmp_path)))
+
+
+def test_a_short_follow_up_is_judged_off_topic_with_the_turn_before_it(tmp_path):
+    """"and what are the hours?" alone looks off-topic; after a shop question it is a follow-up, not a refusal."""
+    follow_up = "and what are the hours?"
+    bot = make_bot(tmp_path, llm=ScriptedChatModel(script=["Our phone line is open 8am to 8pm."]),
+                   slm=ScriptedChatModel(script=["Select Forgot password? on the sign-in page."]))
+    bot.deps.classifier.table[follow_up] = Prediction(None, "out_of_scope", 0.2, [("contact_customer_service", 0.2)])
+    bot.deps.input_rails = _with_off_topic(bot.deps.input_rails, {follow_up: 0.99})
+    seen = []
+    bot.deps.off_topic_score = lambda text: seen.append(text) or 0.1
+    first = bot.ask("How do I reset my password?")
+    reply = bot.ask(follow_up, thread_id=first.thread_id)
+    assert seen == ["How do I reset my password? and what are the hours?"]
+    assert reply.route == "llm"
+
+
+def test_an_off_topic_first_message_is_still_blocked(tmp_path):
+    bot = make_bot(tmp_path)
+    bot.deps.classifier.table["what's the weather?"] = Prediction(None, "out_of_scope", 0.1, [])
+    bot.deps.input_rails = _with_off_topic(bot.deps.input_rails, {"what's the weather?": 0.99})
+    bot.deps.off_topic_score = lambda text: (_ for _ in ()).throw(AssertionError("no history: not consulted"))
+    reply = bot.ask("what's the weather?")
+    assert (reply.route, reply.answered_by) == ("blocked", "refusal")
+
+
+def _with_off_topic(rails, scores: dict[str, float]):
+    def run(text, english=None):
+        result = rails(text, english)
+        result.off_topic = scores.get(text, 0.0)
+        return result
+
+    return run
