@@ -29,7 +29,7 @@ class Deps:
         self.settings = settings or load_settings()
         unknown = set(overrides) - {
             "slm", "llm", "slm_spec", "llm_spec", "retriever", "classifier", "catalog",
-            "input_rails", "output_rails", "off_topic_score", "pricing", "store",
+            "input_rails", "output_rails", "off_topic_score", "sentence_encoder", "pricing", "store",
         }
         if unknown:
             raise TypeError(f"unknown Deps overrides: {sorted(unknown)}")
@@ -102,6 +102,14 @@ class Deps:
 
         policy = self.guardrail_policy
         return lambda text, english=None: run_input_rails(text, policy, english=english)
+
+    @cached_property
+    def sentence_encoder(self):
+        """The local sentence encoder (`encode(texts) -> unit vectors`); picks the policy sentences an
+        extractive SLM answer may start at."""
+        from app.providers.local_encoder import encode
+
+        return encode
 
     @cached_property
     def off_topic_score(self):

@@ -41,7 +41,7 @@ class RoutingSignals(BaseModel):
     negativity: float = Field(default=0.0, description="Strength of negative or emotional tone, 0..1.")
     off_topic: float = Field(default=0.0, description="P(message is not about the shop), from the off-topic rail.")
     multi_intent: bool = Field(default=False, description="More than one distinct request in the message.")
-    judgement: bool = Field(default=False, description="Asks for a comparison, a choice or an exception: needs judgement.")
+    judgement: bool = Field(default=False, description="Asks for a comparison, a choice or an exception, or is vague: needs judgement.")
     failures_in_thread: int = Field(default=0, description="Earlier turns of this thread that failed or were rejected.")
 
 
@@ -88,7 +88,7 @@ def choose_desk(signals: RoutingSignals, thresholds: RoutingThresholds) -> Routi
     if signals.multi_intent:
         return RoutingDecision(desk="llm", reason="multi-intent or cross-domain")
     if signals.judgement:
-        return RoutingDecision(desk="llm", reason="needs judgement: a comparison, a choice or an exception")
+        return RoutingDecision(desk="llm", reason="needs judgement: a comparison, a choice, an exception or a vague request")
     if signals.tier == "out_of_scope":
         return RoutingDecision(desk="llm", reason="out of scope but on-business", score=signals.confidence)
     if signals.confidence < thresholds.intent_confidence:

@@ -97,11 +97,12 @@ class IntentClassifier:
         """Write model.pkl + metadata.json + metrics.json into `directory` (created)."""
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
-        with (directory / MODEL_FILE).open("wb") as handle:
-            pickle.dump({"format": ARTIFACT_FORMAT, "model": self.model, "tiers": self.tiers}, handle)
-        (directory / METADATA_FILE).write_text(json.dumps(self.metadata, indent=2), encoding="utf-8")
-        (directory / METRICS_FILE).write_text(json.dumps(self.metadata.get("metrics", {}), indent=2),
-                                              encoding="utf-8")
+        # each file is written beside its final name and renamed: a process loading the classifier while
+        # another retrains it sees the old file or the new one, never half of one
+        payload = pickle.dumps({"format": ARTIFACT_FORMAT, "model": self.model, "tiers": self.tiers})
+        write_atomically(directory / MODEL_FILE, payload)
+        write_atomically(directory / METADATA_FILE, json.dumps(self.metadata, indent=2).encode("utf-8"))
+        write_atomically(directory / METRICS_FILE, json.dumps(self.metadata.get("metrics", {}), indent=2).encode("utf-8"))
         return directory
 
     @classmethod
@@ -163,3 +164,18 @@ def load_or_train(catalog_path: Path, artifact_dir: Path, on_progress=None, **kw
     from app.intents.training import load_or_train as _load_or_train
 
     return _load_or_train(catalog_path, artifact_dir, on_progress=on_progress, **kwargs)
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write `data` to a temporary file next to `path`, then rename it over `path` (atomic on POSIX)."""
+    import os
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -13,7 +13,7 @@ from pydantic import BaseModel
 
 from app.errors import ConfigError
 from app.intents.catalog import IntentCatalog, load_intent_catalog
-from app.intents.classifier import CURRENT_FILE, METADATA_FILE, IntentClassifier, resolve_artifact
+from app.intents.classifier import CURRENT_FILE, METADATA_FILE, IntentClassifier, resolve_artifact, write_atomically
 from app.intents.model import ModelConfig, TextIntentModel
 
 Progress = Callable[[str, float], None]
@@ -87,7 +87,7 @@ def train_intent_classifier(
     tiers = {i.name: i.tier for i in catalog.intents}
     out_dir = Path(out_dir)
     artifact = IntentClassifier(model, tiers, metadata).save(out_dir / version)
-    (out_dir / CURRENT_FILE).write_text(version + "\n", encoding="utf-8")
+    write_atomically(out_dir / CURRENT_FILE, (version + "\n").encode("utf-8"))
     report("saved", 1.0)
     return TrainReport(
         version=version, artifact_dir=str(artifact), catalog_fingerprint=catalog.fingerprint,

@@ -15,14 +15,15 @@ from app.deps import Deps
 from app.knowledge.models import Chunk
 from app.nodes.common import BoundNode, history_messages, stopwatch, usage_of
 from app.prompts import llm_messages, slm_chunks, slm_messages
-from app.providers.extractive import answer_runs, render_units, split_units
+from app.providers.extractive import answer_runs, relevant_starts, render_units, split_units
 from app.state import State
 from app.trace import TraceEntry
 
 PromptBuilder = Callable[[str, list, list[BaseMessage]], list[BaseMessage]]
 
 
-def slm_answer_plan(model: BaseChatModel, chunks: list[Chunk], mode: str) -> tuple[Runnable, PromptBuilder, str]:
+def slm_answer_plan(model: BaseChatModel, chunks: list[Chunk], mode: str, question: str = "",
+                    encode: Callable | None = None) -> tuple[Runnable, PromptBuilder, str]:
     """The SLM call for this mode: extractive (the model picks among runs of copied policy sentences) or generative.
 
     `auto` is extractive for a model that answers from given choices (`accepts_choices`, the embedded llama.cpp
@@ -39,18 +40,21 @@ def slm_answer_plan(model: BaseChatModel, chunks: list[Chunk], mode: str) -> tup
     if not n_units:
         return model, slm_messages, "generative (no policy sentences to copy)"
     policy = "\n\n".join(f"{chunk.section}\n\n{render_units(units)}" for chunk, units in zip(slm_chunks(chunks), passages))
-    return model.bind(choices=answer_runs(passages)), partial(slm_messages, policy=policy), f"extractive from {n_units} sentences"
+    starts = relevant_starts(question, passages, encode) if encode is not None and question else None
+    runs = answer_runs(passages, starts=starts)
+    detail = f"extractive from {n_units} sentences" + (f", starting at the {len(starts)} closest" if starts else "")
+    return model.bind(choices=runs), partial(slm_messages, policy=policy), detail
 
 
 def _draft(state: State, desk: str, model: Runnable | None, spec: str, build: PromptBuilder, node: str,
-           detail: str = "") -> dict:
+           detail: str = "", question: str | None = None) -> dict:
     """Call one desk's model; a missing or failing model becomes a recorded fault, never an exception."""
     tried = [*state.get("tried", []), desk]
     if model is None:
         fault = f"{desk}_unavailable: not configured"
         return {"tried": tried, "faults": [*state.get("faults", []), fault], "draft": "", "drafted_by": None,
                 "trace": [TraceEntry(node=node, decision="unavailable", detail=f"{spec}: {fault}")]}
-    prompt = build(state.get("redacted_text", ""), state.get("chunks", []), history_messages(state))
+    prompt = build(question or state.get("redacted_text", ""), state.get("chunks", []), history_messages(state))
     with stopwatch() as t:
         try:
             reply = model.invoke(prompt)
@@ -73,8 +77,13 @@ def make_answer_with_slm(deps: Deps):
         model = deps.slm
         if model is None:
             return _draft(state, "slm", None, deps.slm_spec, slm_messages, "answer_with_slm")
-        plan, build, detail = slm_answer_plan(model, state.get("chunks", []), context_of(runtime).slm_answer_mode)
-        return _draft(state, "slm", plan, deps.slm_spec, build, "answer_with_slm", detail)
+        # extractive choice reads the English reading of a translated message (the policy is in English)
+        question = state.get("english_text") or state.get("redacted_text", "")
+        plan, build, detail = slm_answer_plan(model, state.get("chunks", []), context_of(runtime).slm_answer_mode,
+                                              question, deps.sentence_encoder)
+        extractive = detail.startswith("extractive")
+        return _draft(state, "slm", plan, deps.slm_spec, build, "answer_with_slm", detail,
+                      question=question if extractive else None)
 
     return BoundNode(answer_with_slm)
 

@@ -24,9 +24,13 @@ _JUDGEMENT = re.compile(
     r"\b(?:which|what)(?:'s|\s+is|\s+would\s+be)\s+(?:better|cheaper|best|smarter|the\s+best\s+option)\b"
     r"|\bis\s+it\s+(?:better|cheaper|smarter|worth\s+it)\b[^?]*\bor\b"
     r"|\bshould\s+i\b[^?]*\bor\b|\b(?:better|cheaper)\s+(?:for\s+me\s+)?(?:to|if)\b[^?]*\bor\b"
-    r"|\bprice[- ]?match|\bmake\s+an\s+exception\b|\bbend\s+the\s+rules?\b",
+    r"|\bprice[- ]?match|\bmake\s+an\s+exception\b|\bbend\s+the\s+rules?\b"
+    r"|\bor\s+(?:is\s+it|will\s+it|do\s+i|am\s+i|have\s+i|would\s+it)\b"  # weighing outcomes: "…back, or is it lost?"
+    r"|\bif\b[^?.!]*\band\b[^?.!]*\band\b",  # a hypothetical with several conditions
     re.I,
 )
+# says there is a problem without saying what: the LLM asks the clarifying question
+_VAGUE = re.compile(r"\b(?:idk|dunno|whatever)\b|\bthe\s+\w+\s+thing\b|,?\s+you\s+know[?.!]*$", re.I)
 
 
 def looks_multi_intent(text: str, candidates: list[tuple[str, float]]) -> bool:
@@ -40,8 +44,9 @@ def looks_multi_intent(text: str, candidates: list[tuple[str, float]]) -> bool:
 
 
 def needs_judgement(text: str) -> bool:
-    """A comparison, a choice between options or a request for an exception: a policy lookup won't do."""
-    return bool(_JUDGEMENT.search(text))
+    """A comparison, a choice between options, a request for an exception, a many-condition hypothetical or
+    a vague request: a policy lookup won't do."""
+    return bool(_JUDGEMENT.search(text) or _VAGUE.search(text))
 
 
 def _off_topic_in_context(deps: Deps, text: str, history: list[str], prediction, score: float, threshold: float) -> float:

@@ -14,9 +14,13 @@ whose items are full sentences.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
+
 MAX_UNITS = 2  # the longest answer; a 270M base model, once copying, rarely stops on its own
+START_CANDIDATES = 3  # units an answer may start at, chosen by meaning before the model picks
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[ \t]+(?=[A-Z0-9\"'(])")
 _ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
@@ -77,11 +81,34 @@ def render_units(units: list[Unit]) -> str:
     return "".join(u.text + u.joiner for u in units)
 
 
-def answer_runs(passages: list[list[Unit]], max_units: int = MAX_UNITS) -> list[str]:
-    """Every answer the model may give: 1..max_units consecutive units of one passage, joined as in the source."""
+def answer_runs(passages: list[list[Unit]], max_units: int = MAX_UNITS,
+                starts: set[tuple[int, int]] | None = None) -> list[str]:
+    """Every answer the model may give: 1..max_units consecutive units of one passage, joined as in the source.
+
+    `starts`: (passage, unit) positions a run may start at (see `relevant_starts`); None allows every unit.
+    """
     runs: list[str] = []
-    for units in passages:
+    for p, units in enumerate(passages):
         for i in range(len(units)):
+            if starts is not None and (p, i) not in starts:
+                continue
             for j in range(i + 1, min(i + max_units, len(units)) + 1):
                 runs.append(render_units(units[i:j]).strip())
     return list(dict.fromkeys(runs))
+
+
+def relevant_starts(question: str, passages: list[list[Unit]], encode: Callable[[list[str]], np.ndarray],
+                    k: int = START_CANDIDATES) -> set[tuple[int, int]]:
+    """The k units closest in meaning to the question (sentence-encoder cosine): where an answer may start.
+
+    A 270M base model picks a sentence largely by its first words; letting it choose only among the units
+    that are about the question keeps "We are closed on Sunday" from answering "what is your phone number?".
+    """
+    positions = [(p, i) for p, units in enumerate(passages) for i in range(len(units))]
+    if len(positions) <= k:
+        return set(positions)
+    texts = [passages[p][i].text for p, i in positions]
+    vectors = np.vstack([encode([text])[0] for text in [question, *texts]])  # one by one: cached per text
+    scores = vectors[1:] @ vectors[0]
+    best = np.argsort(-scores)[:k]
+    return {positions[b] for b in best}

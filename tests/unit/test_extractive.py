@@ -78,3 +78,24 @@ def test_auto_mode_is_extractive_only_for_models_that_answer_from_choices():
     assert "Payments > Methods\n\nWe accept these payment methods:" in system and "**" not in system
     assert slm_answer_plan(capable, chunks, "generative")[2] == "generative"
     assert slm_answer_plan(capable, [], "auto")[2] == "generative (no policy sentences to copy)"
+
+
+def test_answers_start_only_at_the_units_closest_to_the_question():
+    import numpy as np
+
+    from app.providers.extractive import relevant_starts
+
+    # a toy encoder: one axis per topic word, so closeness is exact and visible
+    topics = ["phone", "sunday", "email", "post"]
+
+    def encode(texts):
+        rows = [[float(t in text.lower()) for t in topics] + [0.1] for text in texts]
+        return np.array([np.array(r) / np.linalg.norm(r) for r in rows])
+
+    units = [Unit("We are closed on Sunday."), Unit("Call us by phone at 800-555-0142."),
+             Unit("Write an email to support."), Unit("Send post to our office.")]
+    starts = relevant_starts("what is your phone number?", [units], encode, k=1)
+    assert starts == {(0, 1)}
+    runs = answer_runs([units], starts=starts)
+    assert runs == ["Call us by phone at 800-555-0142.", "Call us by phone at 800-555-0142. Write an email to support."]
+    assert relevant_starts("anything", [units[:2]], encode, k=3) == {(0, 0), (0, 1)}  # few units: all allowed

@@ -82,4 +82,8 @@ def test_two_questions_and_judgement_are_detected_in_text():
     assert not looks_multi_intent("How long does delivery take?", [])
     assert needs_judgement("Is it cheaper to return the set and reorder, or keep it?")
     assert needs_judgement("Can you price-match a lower price I found elsewhere?")
+    assert needs_judgement("Will I still get my money back or is it lost?")
+    assert needs_judgement("and if it was a gift and they used a discount and paid with two cards?")
+    assert needs_judgement("idk, it's about the refund thing, you know")
     assert not needs_judgement("How much is express delivery?")
+    assert not needs_judgement("I don't know what to do to track my order")
