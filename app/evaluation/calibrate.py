@@ -58,6 +58,7 @@ class TradeOff(BaseModel):
     route_accuracy: float
     escalation_recall: float | None
     containment: float | None = Field(description="Expected-slm cases routed to the SLM desk.")
+    human_recall: float | None = Field(default=None, description="Expected-human cases routed to a person.")
     cost_usd: float = Field(description="Model cost of all conversations.")
     handoff_cost_usd: float = Field(default=0.0, description="Human agent cost of the handoffs.")
     cost_ratio_vs_llm: float | None = Field(description="Model cost / all-LLM model cost.")
@@ -90,6 +91,7 @@ def evaluate_setting(cases: Sequence[ReplayCase], thresholds: RoutingThresholds)
     correct = sum(1 for c, r in zip(cases, routes) if r in c.accepted)
     must = [(c, r) for c, r in zip(cases, routes) if c.must_escalate]
     routine = [(c, r) for c, r in zip(cases, routes) if c.expected_route == "slm"]
+    people = [(c, r) for c, r in zip(cases, routes) if c.expected_route == "human"]
     cost = sum(c.prefix_cost_usd + c.cost_by_route.get(r, 0.0) for c, r in zip(cases, routes))
     handoffs = sum(c.handoff_cost_usd for c, r in zip(cases, routes) if r == "human")
     baseline = sum(c.all_llm_cost_usd for c in cases)
@@ -98,6 +100,7 @@ def evaluate_setting(cases: Sequence[ReplayCase], thresholds: RoutingThresholds)
         route_accuracy=correct / len(cases) if cases else 0.0,
         escalation_recall=sum(1 for _, r in must if r in ("llm", "human")) / len(must) if must else None,
         containment=sum(1 for _, r in routine if r == "slm") / len(routine) if routine else None,
+        human_recall=sum(1 for _, r in people if r == "human") / len(people) if people else None,
         cost_usd=cost,
         handoff_cost_usd=handoffs,
         cost_ratio_vs_llm=cost / baseline if baseline else None,
@@ -125,6 +128,9 @@ def calibrate(
 ) -> CalibrationResult:
     """Sweep the grid; choose the cheapest setting meeting the target (ties: accuracy, then nearest `current`).
 
+    Meeting the target also means sending sensitive cases to a person: a setting's human recall must reach
+    the target too (or the best human recall any setting reaches, if lower). Without that floor the cheapest
+    way to keep must-escalate recall is to send fraud and legal cases to the LLM, which saves the agent cost.
     When no setting meets the target, the one with the highest recall (then cheapest) is chosen and
     `met_target` is False.
     """
@@ -136,7 +142,9 @@ def calibrate(
     current = current or RoutingThresholds()
     rows = [evaluate_setting(cases, t) for t in (grid or ThresholdGrid()).settings()]
     recall = lambda r: 1.0 if r.escalation_recall is None else r.escalation_recall  # noqa: E731
-    meeting = [r for r in rows if recall(r) >= target_escalation_recall - 1e-12]
+    people = lambda r: 1.0 if r.human_recall is None else r.human_recall  # noqa: E731
+    human_floor = min(target_escalation_recall, max(people(r) for r in rows))
+    meeting = [r for r in rows if recall(r) >= target_escalation_recall - 1e-12 and people(r) >= human_floor - 1e-12]
     if meeting:
         chosen = min(meeting, key=lambda r: (round(r.total_cost_usd, 9), -r.route_accuracy, _distance(r.thresholds, current)))
     else:
@@ -154,7 +162,7 @@ def calibrate(
 def render_calibration(result: CalibrationResult, console: Console) -> None:
     """Print the recall/cost frontier and the chosen setting."""
     table = Table(title=f"Routing trade-off over {result.n_cases} cases ({result.n_settings} settings swept)")
-    for col in ("conf", "neg", "fails", "recall", "acc", "contain", "model $ %LLM", "handoff $", ""):
+    for col in ("conf", "neg", "fails", "recall", "human", "acc", "contain", "model $ %LLM", "handoff $", ""):
         table.add_column(col, justify="right")
     rows = result.frontier if result.chosen in result.frontier else [*result.frontier, result.chosen]
     for r in sorted(rows, key=lambda r: r.total_cost_usd):
@@ -162,12 +170,13 @@ def render_calibration(result: CalibrationResult, console: Console) -> None:
         fmt = lambda x: "n/a" if x is None else f"{x:.1%}"  # noqa: E731
         table.add_row(
             f"{t.intent_confidence:.2f}", f"{t.negativity:.2f}", str(t.max_failures), fmt(r.escalation_recall),
-            fmt(r.route_accuracy), fmt(r.containment), fmt(r.cost_ratio_vs_llm), f"{r.handoff_cost_usd:.2f}",
+            fmt(r.human_recall), fmt(r.route_accuracy), fmt(r.containment), fmt(r.cost_ratio_vs_llm), f"{r.handoff_cost_usd:.2f}",
             "<- chosen" if r == result.chosen else "",
         )
     console.print(table)
     verdict = "meets" if result.met_target else "does NOT meet"
-    console.print("conf=intent_confidence, neg=negativity, fails=max_failures; recall=must-escalate recall.")
+    console.print("conf=intent_confidence, neg=negativity, fails=max_failures; recall=must-escalate recall; "
+                  "human=sensitive cases routed to a person (must reach the target too).")
     console.print(
         f"Chosen setting {verdict} the target must-escalate recall {result.target_escalation_recall:.0%}: "
         f"{result.chosen.thresholds.model_dump()}"

@@ -105,3 +105,12 @@ def test_write_thresholds_keeps_other_settings(tmp_path):
     data = yaml.safe_load(path.read_text())
     assert data == {"llm": "none", "routing": {"max_failures": 2, "intent_confidence": 0.4, "negativity": 0.7, "off_topic": 0.75}}
     assert RoutingThresholds(**data["routing"]) == RoutingThresholds(intent_confidence=0.4, negativity=0.7)
+
+
+def test_sensitive_cases_are_not_traded_to_the_llm_to_save_agent_cost():
+    """Sending a fraud report to the LLM keeps must-escalate recall and saves the $5 handoff: not allowed."""
+    cases = [rc("fraud", "human", 0.7, tier="sensitive"), rc("routine", "slm", 0.8)]
+    grid = ThresholdGrid(intent_confidence=[0.5, 0.95], negativity=[0.6], max_failures=[2])
+    result = calibrate(cases, 0.95, grid)
+    assert result.chosen.thresholds.intent_confidence == 0.5
+    assert result.chosen.human_recall == 1.0
