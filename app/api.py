@@ -113,7 +113,8 @@ class Switchboard:
         if len(text) > limit:
             raise UsageError(f"the message has {len(text)} characters; the limit is {limit} (SWITCHBOARD_MAX_MESSAGE_CHARS)")
         self.deps.retriever  # noqa: B018 - fail fast (KnowledgeBaseNotFound) before any state is written
-        thread_id = thread_id or uuid.uuid4().hex
+        if thread_id is None:
+            return uuid.uuid4().hex  # a new thread cannot be waiting for an agent: skip the checkpoint read
         if self.pending_handoff(thread_id):
             raise UsageError(f"thread '{thread_id}' is waiting for an agent: resume it with the agent's reply first")
         return thread_id

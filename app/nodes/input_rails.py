@@ -6,6 +6,7 @@ from langgraph.runtime import Runtime
 
 from app.context import Context, context_of
 from app.deps import Deps
+from app.guardrails.pii import redact_pii
 from app.guardrails.verdict import Verdict
 from app.nodes.common import BoundNode, last_customer_text, stopwatch, usage_of
 from app.state import NEW_TURN, State
@@ -70,13 +71,25 @@ def _blocked_by_model(result) -> bool:
     return all(v.rail == "injection" and v.details == ["model"] for v in blocking)
 
 
+LOCAL_SLM_PREFIXES = ("llamacpp:", "ollama:")  # run on the deployment's own hardware
+
+
 def _translate(deps: Deps, text: str, redacted: str) -> tuple[str | None, list[TraceEntry]]:
-    """The SLM's English reading of a foreign message (redacted first), with its trace entry; None when not needed."""
-    if deps.slm is None or not looks_foreign(text, deps.guardrail_policy.compiled.foreign_words):
+    """The SLM's English reading of a foreign message, redacted, with its trace entry; None when not needed.
+
+    A local SLM translates the message as written: the English-centric name detector mistakes capitalised
+    German nouns for names, and "Wie kann ich mein <PERSON> zurücksetzen?" loses the word that matters
+    (Passwort). A hosted SLM only ever gets the redacted text. Either way the English reading is redacted.
+    """
+    policy = deps.guardrail_policy
+    if deps.slm is None or not looks_foreign(text, policy.compiled.foreign_words):
         return None, []
+    source = text if deps.slm_spec.startswith(LOCAL_SLM_PREFIXES) else redacted
     with stopwatch() as t:
         try:
-            english, reply = translate_to_english(redacted, deps.slm)
+            english, reply = translate_to_english(source, deps.slm)
+            if english:
+                english = redact_pii(english, set(policy.pii.redact), names=policy.pii.detect_names)[0]
         except Exception as exc:  # SLM down: the rails read the original message
             return None, [TraceEntry(node="translate", decision="fault", model=deps.slm_spec, latency_ms=t["ms"],
                                      detail=f"slm_down: {type(exc).__name__}")]

@@ -47,9 +47,9 @@ def test_learned_injection_head_reads_the_english_reading_patterns_read_both():
     assert attack.action == "block"  # the multilingual patterns still read the original
 
 
-def make_bot(tmp_path: Path, slm, table: dict[str, Prediction]) -> Switchboard:
+def make_bot(tmp_path: Path, slm, table: dict[str, Prediction], slm_spec: str = "llamacpp:gemma3-270m") -> Switchboard:
     settings = load_settings(data_dir=tmp_path)
-    deps = Deps(settings, slm=slm, llm=None, slm_spec="llamacpp:gemma3-270m", llm_spec="none",
+    deps = Deps(settings, slm=slm, llm=None, slm_spec=slm_spec, llm_spec="none",
                 classifier=ScriptedClassifier(table), retriever=RecordingRetriever(),
                 input_rails=input_rails(), output_rails=output_rails())
     return Switchboard(settings, deps, InMemorySaver(), context=Context(slm_fallback=False, slm_answer_mode="generative"))
@@ -72,3 +72,19 @@ def test_translation_failure_falls_back_to_the_original_text(tmp_path):
     reply = make_bot(tmp_path, slm, table).ask(original)
     assert reply.intent == "recover_password"
     assert next(e for e in reply.trace if e.node == "translate").decision == "fault"
+
+
+def test_a_hosted_slm_translates_only_the_redacted_text_and_the_reading_is_redacted(tmp_path):
+    spanish = "Hola, mi correo es jane@example.com y quiero cancelar mi pedido"
+    english = "Hello, my email is <EMAIL> and I want to cancel my order"
+    table = {english: Prediction("cancel_order", "routine", 0.9, [("cancel_order", 0.9)])}
+    hosted = ScriptedChatModel(script=[english, "You can cancel an order until it ships."])
+    make_bot(tmp_path / "hosted", hosted, table, slm_spec="openai:gpt-4o-mini").ask(spanish)
+    assert "jane@example.com" not in hosted.calls[0][-1].content and "<EMAIL>" in hosted.calls[0][-1].content
+
+    # a local SLM reads the message as written; its English reading is redacted before anything uses it
+    local = ScriptedChatModel(script=["Hello, my email is jane@example.com and I want to cancel my order",
+                                      "You can cancel an order until it ships."])
+    reply = make_bot(tmp_path / "local", local, table).ask(spanish)
+    assert "jane@example.com" in local.calls[0][-1].content
+    assert reply.intent == "cancel_order"  # the classifier saw the redacted English reading
