@@ -131,8 +131,8 @@ def calibrate(
     Meeting the target also means sending sensitive cases to a person: a setting's human recall must reach
     the target too (or the best human recall any setting reaches, if lower). Without that floor the cheapest
     way to keep must-escalate recall is to send fraud and legal cases to the LLM, which saves the agent cost.
-    When no setting meets the target, the one with the highest recall (then cheapest) is chosen and
-    `met_target` is False.
+    When no setting meets the target, the one with the highest recall (then cheapest) among those keeping
+    the human floor is chosen and `met_target` is False.
     """
     if not 0.0 <= target_escalation_recall <= 1.0:
         raise UsageError(f"--target-escalation-recall must be within 0..1, got {target_escalation_recall}")
@@ -144,11 +144,12 @@ def calibrate(
     recall = lambda r: 1.0 if r.escalation_recall is None else r.escalation_recall  # noqa: E731
     people = lambda r: 1.0 if r.human_recall is None else r.human_recall  # noqa: E731
     human_floor = min(target_escalation_recall, max(people(r) for r in rows))
-    meeting = [r for r in rows if recall(r) >= target_escalation_recall - 1e-12 and people(r) >= human_floor - 1e-12]
+    safe = [r for r in rows if people(r) >= human_floor - 1e-12]  # never empty: the floor is reachable
+    meeting = [r for r in safe if recall(r) >= target_escalation_recall - 1e-12]
     if meeting:
         chosen = min(meeting, key=lambda r: (round(r.total_cost_usd, 9), -r.route_accuracy, _distance(r.thresholds, current)))
     else:
-        chosen = min(rows, key=lambda r: (-recall(r), round(r.total_cost_usd, 9), -r.route_accuracy))
+        chosen = min(safe, key=lambda r: (-recall(r), round(r.total_cost_usd, 9), -r.route_accuracy))
     return CalibrationResult(
         target_escalation_recall=target_escalation_recall,
         chosen=chosen,

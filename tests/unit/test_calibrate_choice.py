@@ -114,3 +114,11 @@ def test_sensitive_cases_are_not_traded_to_the_llm_to_save_agent_cost():
     result = calibrate(cases, 0.95, grid)
     assert result.chosen.thresholds.intent_confidence == 0.5
     assert result.chosen.human_recall == 1.0
+
+
+def test_an_unreachable_target_still_keeps_sensitive_cases_with_a_person():
+    cases = [rc("fraud", "human", 0.7, tier="sensitive"), rc("angry", "llm", 0.9), rc("routine", "slm", 0.8)]
+    grid = ThresholdGrid(intent_confidence=[0.5, 0.95], negativity=[0.6], max_failures=[2])
+    result = calibrate(cases, 0.95, grid)
+    assert not result.met_target  # the calm-looking "llm" case is never escalated at these settings
+    assert result.chosen.human_recall == 1.0 and result.chosen.thresholds.intent_confidence == 0.5
