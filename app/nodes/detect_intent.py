@@ -15,7 +15,9 @@ from app.routing import RoutingSignals, choose_desk
 from app.state import State
 from app.trace import TraceEntry
 
-_JOINERS = re.compile(r"\b(and also|also|as well as|plus|another thing|additionally|y también|et aussi|und auch)\b", re.I)
+_JOINERS = re.compile(
+    r"\b(and also|also|as well as|plus|another thing|additionally|at the same time|simultaneously|while you're at it"
+    r"|y también|al mismo tiempo|et aussi|en même temps|und auch|gleichzeitig)\b", re.I)
 _WH = r"(?:what|how|when|where|why|which|who)"
 # "what does that cost me and how long will it take?": two questions in one sentence
 _TWO_QUESTIONS = re.compile(rf"\b{_WH}\b[^?.!]*\band\s+{_WH}\b", re.I)
@@ -38,9 +40,11 @@ def looks_multi_intent(text: str, candidates: list[tuple[str, float]]) -> bool:
     joined ('…and also…', two question marks)."""
     if _TWO_QUESTIONS.search(text):
         return True
-    if len(candidates) < 2 or candidates[1][1] < 0.25:
+    if len(candidates) < 2:
         return False
-    return text.count("?") >= 2 or bool(_JOINERS.search(text))
+    if _JOINERS.search(text):  # an explicit "…and also…" needs less support for the second reading
+        return candidates[1][1] >= 0.1
+    return text.count("?") >= 2 and candidates[1][1] >= 0.25
 
 
 def needs_judgement(text: str) -> bool:

@@ -80,6 +80,9 @@ def test_two_questions_and_judgement_are_detected_in_text():
 
     assert looks_multi_intent("If I cancel and reorder, what does that cost me and how long will it take?", [])
     assert not looks_multi_intent("How long does delivery take?", [])
+    two = [("change_shipping_address", 0.84), ("multi_issue", 0.15)]
+    assert looks_multi_intent("I want to change my order and also use a different delivery address", two)
+    assert not looks_multi_intent("I want to change my delivery address", two)
     assert needs_judgement("Is it cheaper to return the set and reorder, or keep it?")
     assert needs_judgement("Can you price-match a lower price I found elsewhere?")
     assert needs_judgement("Will I still get my money back or is it lost?")
