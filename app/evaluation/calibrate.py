@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from app.errors import ConfigError, UsageError
+from app.files import write_atomically
 from app.routing import RoutingSignals, RoutingThresholds, choose_desk
 
 
@@ -190,13 +191,10 @@ def write_thresholds_to_config(path: Path, thresholds: RoutingThresholds) -> Non
     data: dict = {}
     if path.is_file():
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}  # an empty config file is fine
         except yaml.YAMLError as exc:
             raise ConfigError(f"{path}: not valid YAML: {exc}") from None
         if not isinstance(data, dict):
             raise ConfigError(f"{path}: expected a mapping at the top level")
     data["routing"] = {**(data.get("routing") or {}), **thresholds.model_dump()}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
-    tmp.replace(path)
+    write_atomically(path, yaml.safe_dump(data, sort_keys=False).encode("utf-8"))

@@ -12,6 +12,7 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from app.errors import ConfigError
+from app.files import write_atomically
 from app.intents.context import ContextPolicy, choose_with_context, combine_with_history
 from app.intents.model import TextIntentModel
 
@@ -165,17 +166,3 @@ def load_or_train(catalog_path: Path, artifact_dir: Path, on_progress=None, **kw
 
     return _load_or_train(catalog_path, artifact_dir, on_progress=on_progress, **kwargs)
 
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write `data` to a temporary file next to `path`, then rename it over `path` (atomic on POSIX)."""
-    import os
-    import tempfile
-
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -13,7 +13,8 @@ from pydantic import BaseModel
 
 from app.errors import ConfigError
 from app.intents.catalog import IntentCatalog, load_intent_catalog
-from app.intents.classifier import CURRENT_FILE, METADATA_FILE, IntentClassifier, resolve_artifact, write_atomically
+from app.files import write_atomically
+from app.intents.classifier import CURRENT_FILE, METADATA_FILE, IntentClassifier, resolve_artifact
 from app.intents.model import ModelConfig, TextIntentModel
 
 Progress = Callable[[str, float], None]

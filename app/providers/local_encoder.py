@@ -20,6 +20,8 @@ from typing import Any
 
 import numpy as np
 
+from app.files import replacing
+
 LOCAL_ENCODER_NAME = "all-MiniLM-L6-v2"
 EMBEDDING_DIM = 384
 EXPORT_FORMAT = 1  # bump when the exported graph changes, so cached files are re-exported
@@ -142,23 +144,17 @@ def export_onnx(model_dir: Path, target: Path) -> Path:
     print(f"switchboard: exporting {LOCAL_ENCODER_NAME} to ONNX once (a few seconds) → {target}", file=sys.stderr)
     hf_logging.set_verbosity_error()
     hf_logging.disable_progress_bar()
-    target.parent.mkdir(parents=True, exist_ok=True)
     model = _pooled_encoder(AutoModel.from_pretrained(str(model_dir)).eval())
     example = torch.ones((1, 8), dtype=torch.int64)
     axes = {0: "batch", 1: "tokens"}
-    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=target.stem, suffix=".tmp")
-    os.close(fd)
-    try:
-        with warnings.catch_warnings(), torch.no_grad():
-            warnings.simplefilter("ignore")
-            torch.onnx.export(
-                model, (example, example, torch.zeros_like(example)), temp, input_names=list(_INPUTS),
-                output_names=["embedding"], opset_version=ONNX_OPSET, dynamo=False,
-                dynamic_axes={**{name: axes for name in _INPUTS}, "embedding": {0: "batch"}},
-            )
-        os.replace(temp, target)  # another process exporting at the same time writes the same bytes
-    finally:
-        Path(temp).unlink(missing_ok=True)
+    # another process exporting at the same time writes the same bytes
+    with replacing(target) as temp, warnings.catch_warnings(), torch.no_grad():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(
+            model, (example, example, torch.zeros_like(example)), str(temp), input_names=list(_INPUTS),
+            output_names=["embedding"], opset_version=ONNX_OPSET, dynamo=False,
+            dynamic_axes={**{name: axes for name in _INPUTS}, "embedding": {0: "batch"}},
+        )
     return target
 
 
