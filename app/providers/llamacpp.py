@@ -172,25 +172,25 @@ class ChatLlamaCpp(BaseChatModel):
             kwargs["repeat_penalty"] = 1.0  # the grammar makes the model copy: repeating is the point
         return kwargs
 
-    def _fit_prompt(self, messages: list[BaseMessage]) -> tuple[str, int]:
-        """The prompt and its token count, dropping the oldest conversation turns until it fits the context."""
+    def _fit_prompt(self, messages: list[BaseMessage]) -> tuple[str, list[int]]:
+        """The prompt and its tokens, dropping the oldest conversation turns until it fits the context."""
         llama = self._model()
 
-        def count(text: str) -> int:
-            return len(llama.tokenize(text.encode("utf-8"), add_bos=True))
+        def tokens(text: str) -> list[int]:
+            return llama.tokenize(text.encode("utf-8"), add_bos=True)
 
         messages = list(messages)
         while True:
             prompt = render_transcript(messages)
-            n_tokens = count(prompt)
-            if n_tokens + self.max_tokens <= self.n_ctx:
-                return prompt, n_tokens
+            prompt_tokens = tokens(prompt)
+            if len(prompt_tokens) + self.max_tokens <= self.n_ctx:
+                return prompt, prompt_tokens
             droppable = [i for i, m in enumerate(messages[:-1]) if not isinstance(m, SystemMessage)]
             if not droppable:
                 # Only the system text and the last message are left: cut the system text from the middle.
                 keep = max(256, (self.n_ctx - self.max_tokens) * 3)
                 prompt = prompt[:keep // 2] + "\n…\n" + prompt[-keep // 2 :]
-                return prompt, count(prompt)
+                return prompt, tokens(prompt)
             messages.pop(droppable[0])
 
     def _generate(
@@ -222,7 +222,8 @@ class ChatLlamaCpp(BaseChatModel):
         if kwargs.get("choices"):
             yield from self._stream_choice(messages, kwargs["choices"], run_manager)
             return
-        prompt, n_in = self._fit_prompt(messages)
+        prompt, prompt_tokens = self._fit_prompt(messages)
+        n_in = len(prompt_tokens)
         llama = self._model()
         n_out = 0
         emitted, held = "", ""  # `held`: trailing newlines not sent yet (they may start the closing blank line)
@@ -250,7 +251,8 @@ class ChatLlamaCpp(BaseChatModel):
         self, messages: list[BaseMessage], choices: list[str], run_manager: CallbackManagerForLLMRun | None
     ) -> Iterator[ChatGenerationChunk]:
         """Answer with one of `choices`, picked by the model (see `choose`); text is sent as it is decided."""
-        prompt, n_in = self._fit_prompt(messages)
+        _, prompt_tokens = self._fit_prompt(messages)
+        n_in = len(prompt_tokens)
         llama = self._model()
         texts = list(dict.fromkeys(c.strip() for c in choices if c.strip()))
         if not texts:
@@ -258,7 +260,6 @@ class ChatLlamaCpp(BaseChatModel):
         emitted, alive = "", [0]
         with _LOCK:
             options = [llama.tokenize(f" {t}{NEXT_QUESTION}".encode("utf-8"), add_bos=False) for t in texts]
-            prompt_tokens = llama.tokenize(prompt.encode("utf-8"), add_bos=True)
             for alive in choose(llama, prompt_tokens, options):
                 decided = os.path.commonprefix([texts[i] for i in alive])
                 if len(decided) > len(emitted):
