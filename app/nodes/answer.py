@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage
@@ -29,32 +28,38 @@ def slm_answer_plan(model: BaseChatModel, chunks: list[Chunk], mode: str, questi
     `auto` is extractive for a model that answers from given choices (`accepts_choices`, the embedded llama.cpp
     model: a 270M base model paraphrases into invented contacts and labels) and generative for others, which
     are larger instruction-tuned models. Extractive needs sentences: with no chunk it writes generatively.
+    In extractive mode the prompt asks `question` (the English reading of a translated message: the policy
+    is in English), and with `encode` (the sentence encoder) answers may start only at the units closest to it.
     """
     takes_choices = getattr(model, "accepts_choices", False)
-    passages = [split_units(chunk.text.removeprefix(chunk.section).lstrip("\n")) for chunk in slm_chunks(chunks)]
-    n_units = sum(map(len, passages))
     if mode == "generative" or (mode == "auto" and not takes_choices):
         return model, slm_messages, "generative"
     if not takes_choices:
         return model, slm_messages, "generative (this model cannot be held to choices)"
+    passages = [split_units(chunk.text.removeprefix(chunk.section).lstrip("\n")) for chunk in slm_chunks(chunks)]
+    n_units = sum(map(len, passages))
     if not n_units:
         return model, slm_messages, "generative (no policy sentences to copy)"
     policy = "\n\n".join(f"{chunk.section}\n\n{render_units(units)}" for chunk, units in zip(slm_chunks(chunks), passages))
     starts = relevant_starts(question, passages, encode) if encode is not None and question else None
     runs = answer_runs(passages, starts=starts)
     detail = f"extractive from {n_units} sentences" + (f", starting at the {len(starts)} closest" if starts else "")
-    return model.bind(choices=runs), partial(slm_messages, policy=policy), detail
+
+    def build(asked: str, chunks: list, history: list[BaseMessage]) -> list[BaseMessage]:
+        return slm_messages(question or asked, chunks, history, policy=policy)
+
+    return model.bind(choices=runs), build, detail
 
 
 def _draft(state: State, desk: str, model: Runnable | None, spec: str, build: PromptBuilder, node: str,
-           detail: str = "", question: str | None = None) -> dict:
+           detail: str = "") -> dict:
     """Call one desk's model; a missing or failing model becomes a recorded fault, never an exception."""
     tried = [*state.get("tried", []), desk]
     if model is None:
         fault = f"{desk}_unavailable: not configured"
         return {"tried": tried, "faults": [*state.get("faults", []), fault], "draft": "", "drafted_by": None,
                 "trace": [TraceEntry(node=node, decision="unavailable", detail=f"{spec}: {fault}")]}
-    prompt = build(question or state.get("redacted_text", ""), state.get("chunks", []), history_messages(state))
+    prompt = build(state.get("redacted_text", ""), state.get("chunks", []), history_messages(state))
     with stopwatch() as t:
         try:
             reply = model.invoke(prompt)
@@ -77,13 +82,10 @@ def make_answer_with_slm(deps: Deps):
         model = deps.slm
         if model is None:
             return _draft(state, "slm", None, deps.slm_spec, slm_messages, "answer_with_slm")
-        # extractive choice reads the English reading of a translated message (the policy is in English)
         question = state.get("english_text") or state.get("redacted_text", "")
         plan, build, detail = slm_answer_plan(model, state.get("chunks", []), context_of(runtime).slm_answer_mode,
                                               question, deps.sentence_encoder)
-        extractive = detail.startswith("extractive")
-        return _draft(state, "slm", plan, deps.slm_spec, build, "answer_with_slm", detail,
-                      question=question if extractive else None)
+        return _draft(state, "slm", plan, deps.slm_spec, build, "answer_with_slm", detail)
 
     return BoundNode(answer_with_slm)
 
