@@ -22,11 +22,21 @@ _ENGLISH = frozenset(
 MAX_GROWTH = 3.0  # a "translation" three times longer than the message is the model rambling, not translating
 
 
+def words_of(text: str) -> list[str]:
+    """The message's words, lower-cased (letters only: no digits or underscores)."""
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def has_non_latin_letters(text: str) -> bool:
+    """Letters beyond the Latin Unicode blocks (Greek, Cyrillic, CJK, Arabic…): not English."""
+    return any(ord(ch) > 0x24F for ch in text if ch.isalpha())
+
+
 def looks_foreign(text: str, foreign_words: frozenset[str]) -> bool:
     """True when the message is probably not English (non-Latin letters, or two signs of another language)."""
-    if any(ord(ch) > 0x24F for ch in text if ch.isalpha()):
+    if has_non_latin_letters(text):
         return True
-    words = [w.lower() for w in _WORD.findall(text)]
+    words = words_of(text)
     hits = sum(w in foreign_words for w in words)
     if _ACCENTED.search(text) or text.lstrip().startswith(("¿", "¡")):
         hits += 1

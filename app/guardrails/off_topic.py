@@ -12,13 +12,13 @@ weather, timers, work, small talk…, plus its out-of-scope questions). Stored a
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
 from app.guardrails.verdict import Verdict
+from app.translation import has_non_latin_letters, words_of
 
 MODEL_PATH = Path(__file__).with_name("off_topic_model.npz")
 
@@ -39,15 +39,12 @@ def off_topic_probability(embedding: np.ndarray, model: tuple[np.ndarray, float]
     return 1.0 / (1.0 + np.exp(-z))
 
 
-_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
-
-
 def abstains(text: str, shop_words: frozenset[str], foreign_words: frozenset[str]) -> str | None:
     """Why the head should not judge this message, if it should not."""
-    words = {w.lower() for w in _WORD.findall(text)}
+    words = set(words_of(text))
     if words & shop_words:
         return "mentions the shop's business"
-    if words & foreign_words or any(ord(ch) > 0x24F for ch in text if ch.isalpha()):
+    if words & foreign_words or has_non_latin_letters(text):
         return "not English"
     return None
 
