@@ -16,6 +16,7 @@ import json
 import os
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, ClassVar
@@ -69,7 +70,45 @@ def load_llama(path: str, n_ctx: int = 2048):
     from llama_cpp import Llama
 
     _silence_llama_log()
-    return Llama(model_path=path, n_ctx=n_ctx, n_threads=2, n_batch=256, verbose=False, seed=7)
+    with _without_extra_buffer_types(cpu_has_amx()):
+        return Llama(model_path=path, n_ctx=n_ctx, n_threads=2, n_batch=256, verbose=False, seed=7)
+
+
+def cpu_has_amx(cpuinfo: Path = Path("/proc/cpuinfo")) -> bool:
+    """True on CPUs with Intel AMX (Sapphire Rapids and later), where llama.cpp's AMX matmul can crash."""
+    try:
+        return "amx_int8" in cpuinfo.read_text(errors="ignore").split()
+    except OSError:
+        return False
+
+
+@contextmanager
+def _without_extra_buffer_types(active: bool):
+    """Load the model without llama.cpp's extra weight buffers (AMX, repacked layouts) when `active`.
+
+    A llama.cpp built on an AMX machine moves weights into AMX buffers, and its AMX matmul segfaults in
+    worker threads that lack the kernel's tile-data permission (ggml-org/llama.cpp#20824, fix pending in
+    #26954): the first answer kills the process. llama-cpp-python's `Llama` takes no model-parameter override,
+    so its defaults are adjusted for the duration of this one load (under the module's load lock).
+    """
+    if not active:
+        yield
+        return
+    import llama_cpp.llama_cpp as low_level
+
+    defaults = low_level.llama_model_default_params
+
+    def without_extras():  # type: ignore[no-untyped-def]
+        params = defaults()
+        params.use_extra_bufts = False
+        return params
+
+    with _LOCK:
+        low_level.llama_model_default_params = without_extras
+        try:
+            yield
+        finally:
+            low_level.llama_model_default_params = defaults
 
 
 def choose(llama, prompt_tokens: list[int], options: list[list[int]]) -> Iterator[list[int]]:
