@@ -67,11 +67,16 @@ def _silence_llama_log() -> None:
 @lru_cache(maxsize=4)
 def load_llama(path: str, n_ctx: int = 2048):
     """Load (once per process) a GGUF model with llama-cpp-python."""
+    _silence_llama_log()
+    return open_llama(path, n_ctx=n_ctx, n_threads=2, n_batch=256, verbose=False, seed=7)
+
+
+def open_llama(path: str, **options: Any):  # type: ignore[no-untyped-def]
+    """A `llama_cpp.Llama` for the GGUF file at `path`, loaded so that it also runs on AMX CPUs (see below)."""
     from llama_cpp import Llama
 
-    _silence_llama_log()
-    with _without_extra_buffer_types(cpu_has_amx()):
-        return Llama(model_path=path, n_ctx=n_ctx, n_threads=2, n_batch=256, verbose=False, seed=7)
+    with _LOCK, without_extra_buffer_types(cpu_has_amx()):  # the lock: no generation runs while defaults change
+        return Llama(model_path=path, **options)
 
 
 def cpu_has_amx(cpuinfo: Path = Path("/proc/cpuinfo")) -> bool:
@@ -83,13 +88,13 @@ def cpu_has_amx(cpuinfo: Path = Path("/proc/cpuinfo")) -> bool:
 
 
 @contextmanager
-def _without_extra_buffer_types(active: bool):
+def without_extra_buffer_types(active: bool):
     """Load the model without llama.cpp's extra weight buffers (AMX, repacked layouts) when `active`.
 
     A llama.cpp built on an AMX machine moves weights into AMX buffers, and its AMX matmul segfaults in
     worker threads that lack the kernel's tile-data permission (ggml-org/llama.cpp#20824, fix pending in
     #26954): the first answer kills the process. llama-cpp-python's `Llama` takes no model-parameter override,
-    so its defaults are adjusted for the duration of this one load (under the module's load lock).
+    so its defaults are adjusted for as long as the block runs.
     """
     if not active:
         yield
@@ -103,12 +108,11 @@ def _without_extra_buffer_types(active: bool):
         params.use_extra_bufts = False
         return params
 
-    with _LOCK:
-        low_level.llama_model_default_params = without_extras
-        try:
-            yield
-        finally:
-            low_level.llama_model_default_params = defaults
+    low_level.llama_model_default_params = without_extras
+    try:
+        yield
+    finally:
+        low_level.llama_model_default_params = defaults
 
 
 def choose(llama, prompt_tokens: list[int], options: list[list[int]]) -> Iterator[list[int]]:

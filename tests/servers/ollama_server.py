@@ -52,11 +52,11 @@ class Backend:
     """Owns the loaded models and turns Ollama requests into llama.cpp calls."""
 
     def __init__(self, model_path: Path, n_ctx: int = 2048, n_threads: int = 2) -> None:
-        from llama_cpp import Llama
+        from app.providers.llamacpp import open_llama
 
         started = time.perf_counter_ns()
         self.model_path = Path(model_path)
-        self.llm = Llama(model_path=str(model_path), n_ctx=n_ctx, n_threads=n_threads, verbose=False)
+        self.llm = open_llama(str(model_path), n_ctx=n_ctx, n_threads=n_threads, verbose=False)
         self.load_duration = time.perf_counter_ns() - started
         self.lock = threading.Lock()
         self.modified_at = datetime.fromtimestamp(self.model_path.stat().st_mtime, timezone.utc).isoformat()

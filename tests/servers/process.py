@@ -2,7 +2,8 @@
 
 Two servers are used by the integration tests:
 
-* `start_openai_server`: llama-cpp-python's OpenAI-compatible server (`python -m llama_cpp.server`)
+* `start_openai_server`: llama-cpp-python's OpenAI-compatible server (`python -m llama_cpp.server`, via
+  `tests.servers.openai_llama_server`, which keeps it working on AMX CPUs)
   serving the Gemma 3 270M GGUF under the alias `gemma3-270m`.
 * `start_ollama_server`: our Ollama-protocol test server (`python -m tests.servers.ollama_server`).
 
@@ -118,7 +119,7 @@ def start_openai_server(gguf_path: Path, port: int | None = None, n_threads: int
     """Start llama_cpp.server for `gguf_path`; the returned `url` ends in /v1 (an OpenAI base_url)."""
     port = port or free_port()
     config = write_tokenizer_config(Path(tempfile.mkdtemp(prefix="switchboard-chat-template-")))
-    argv = [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf_path), "--host", "127.0.0.1",
+    argv = [sys.executable, "-m", "tests.servers.openai_llama_server", "--model", str(gguf_path), "--host", "127.0.0.1",
             "--port", str(port), "--n_ctx", "2048", "--n_threads", str(n_threads),
             "--model_alias", OPENAI_MODEL_ALIAS, "--chat_format", OPENAI_CHAT_FORMAT,
             "--hf_tokenizer_config_path", str(config), "--verbose", "False"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import llama_cpp.llama_cpp as low_level
 
-from app.providers.llamacpp import _without_extra_buffer_types, cpu_has_amx
+from app.providers.llamacpp import without_extra_buffer_types, cpu_has_amx
 
 
 def test_amx_is_read_from_the_cpu_flags(tmp_path):
@@ -19,8 +19,8 @@ def test_amx_is_read_from_the_cpu_flags(tmp_path):
 def test_extra_buffer_types_are_off_only_during_the_load():
     original = low_level.llama_model_default_params
     assert original().use_extra_bufts
-    with _without_extra_buffer_types(True):
+    with without_extra_buffer_types(True):
         assert not low_level.llama_model_default_params().use_extra_bufts
     assert low_level.llama_model_default_params is original
-    with _without_extra_buffer_types(False):
+    with without_extra_buffer_types(False):
         assert low_level.llama_model_default_params().use_extra_bufts
