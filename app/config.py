@@ -109,10 +109,11 @@ class Settings(BaseSettings):
         description="Postgres URL for checkpoints and audit; unset = SQLite files in data_dir.",
     )
     checkpoint_durability: Literal["sync", "async", "exit"] = Field(
-        default="async",
+        default="exit",
         validation_alias=_env("checkpoint_durability"),
-        description="When LangGraph writes a turn's checkpoints: sync (before each next step), async (while the "
-        "next step runs) or exit (once, when the turn ends or waits for a human; a crash mid-turn loses that turn).",
+        description="When LangGraph writes a turn's checkpoints: exit (once, when the turn ends, fails or waits for a "
+        "human; a process killed mid-turn loses only that unanswered turn), async (after every step, while the next "
+        "runs) or sync (after every step, before the next).",
     )
     max_message_chars: int = Field(
         default=4000, ge=1, validation_alias=_env("max_message_chars"), description="Longer customer messages are rejected."

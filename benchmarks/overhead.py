@@ -3,7 +3,7 @@
 Models are replaced by instant ones (they echo the top policy chunk, so the output rails pass); everything
 else is real: the trained classifier, the guardrails, Chroma with the local encoder, SQLite checkpoints.
 
-    python -m benchmarks.overhead [--turns 300] [--concurrency 1 32] [--durability async|exit|sync]
+    python -m benchmarks.overhead [--turns 300] [--concurrency 1 32] [--durability exit|async|sync]
 
 Prints progress to stderr and one JSON object on the last line: per concurrency p50/p95/p99 ms, throughput,
 and the process CPU time per turn (all threads), which shows the work per turn even when other jobs share the
@@ -62,7 +62,7 @@ class InstantModel(BaseChatModel):
         return ChatResult(generations=[ChatGeneration(message=message)])
 
 
-def build_bot(data_dir: Path, durability: str = "async") -> Switchboard:
+def build_bot(data_dir: Path, durability: str = "exit") -> Switchboard:
     settings = load_settings(data_dir=data_dir, slm="llamacpp:gemma3-270m", llm="none", checkpoint_durability=durability)
     deps = Deps(settings, slm=InstantModel(), llm=InstantModel(), llm_spec="openai:instant")
     # Instant models cannot pick intents, so the SLM intent fallback (a model call) is off here.
@@ -103,7 +103,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--turns", type=int, default=300)
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 32])
-    parser.add_argument("--durability", choices=["async", "exit", "sync"], default="async",
+    parser.add_argument("--durability", choices=["exit", "async", "sync"], default="exit",
                         help="LangGraph checkpoint durability (SWITCHBOARD_CHECKPOINT_DURABILITY)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:

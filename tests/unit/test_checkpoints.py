@@ -27,11 +27,11 @@ def make_bot(settings, slm_script=()) -> Switchboard:
     return Switchboard(settings, deps, audit=False, context=Context(slm_fallback=False))
 
 
-def test_durability_defaults_to_async_and_reads_the_environment(monkeypatch, tmp_path):
+def test_durability_defaults_to_exit_and_reads_the_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("SWITCHBOARD_CONFIG", str(tmp_path / "absent.yaml"))
-    assert load_settings(data_dir=tmp_path).checkpoint_durability == "async"
-    monkeypatch.setenv("SWITCHBOARD_CHECKPOINT_DURABILITY", "exit")
     assert load_settings(data_dir=tmp_path).checkpoint_durability == "exit"
+    monkeypatch.setenv("SWITCHBOARD_CHECKPOINT_DURABILITY", "async")
+    assert load_settings(data_dir=tmp_path).checkpoint_durability == "async"
     monkeypatch.setenv("SWITCHBOARD_CHECKPOINT_DURABILITY", "sometimes")
     with pytest.raises(ConfigError, match="SWITCHBOARD_CHECKPOINT_DURABILITY.*exit"):
         load_settings(data_dir=tmp_path)
