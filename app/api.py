@@ -28,11 +28,13 @@ from app.deps import Deps
 from app.errors import UsageError
 from app.reply import Reply
 from app.routing import RoutingSignals
+from app.state import State
 from graphs.support import build_graph
 
 __all__ = ["Reply", "Switchboard"]
 
 ANSWERING_NODES = {"answer_with_slm", "escalate_to_llm"}
+STATE_KEYS = sorted(State.__required_keys__ | State.__optional_keys__)  # a turn returns the whole state
 
 
 class Switchboard:
@@ -60,9 +62,8 @@ class Switchboard:
         """Answer one customer message; pass `thread_id` back to continue a conversation."""
         thread_id = self._start(text, thread_id)
         started, t0 = datetime.now(timezone.utc), time.perf_counter()
-        self.graph.invoke({"messages": [HumanMessage(text)]}, self._config(thread_id), context=self.context,
-                          durability=self.settings.checkpoint_durability)
-        return self._finish(thread_id, started, t0)
+        run = self._invoke({"messages": [HumanMessage(text)]}, thread_id)
+        return self._finish(thread_id, started, t0, run.value, run.interrupts)
 
     async def aask(self, text: str, thread_id: str | None = None) -> Reply:
         """`ask` for asyncio code (runs the turn in a worker thread; models are blocking clients)."""
@@ -75,13 +76,20 @@ class Switchboard:
         """
         thread_id = self._start(text, thread_id)
         started, t0 = datetime.now(timezone.utc), time.perf_counter()
-        for chunk, meta in self.graph.stream(
-            {"messages": [HumanMessage(text)]}, self._config(thread_id), context=self.context, stream_mode="messages",
-            durability=self.settings.checkpoint_durability,
+        values: dict = {}
+        interrupts: tuple = ()
+        for part in self.graph.stream(
+            {"messages": [HumanMessage(text)]}, self._config(thread_id), context=self.context,
+            stream_mode=["messages", "values"], output_keys=STATE_KEYS, durability=self.settings.checkpoint_durability,
+            version="v2",
         ):
+            if part["type"] == "values":
+                values, interrupts = part["data"], part["interrupts"] or interrupts
+                continue
+            chunk, meta = part["data"]
             if isinstance(chunk, AIMessageChunk) and meta.get("langgraph_node") in ANSWERING_NODES and chunk.content:
                 yield chunk.content if isinstance(chunk.content, str) else str(chunk.content)
-        yield self._finish(thread_id, started, t0)
+        yield self._finish(thread_id, started, t0, values, interrupts)
 
     def resume(self, thread_id: str, agent_reply: str) -> Reply:
         """Continue a thread that waits for a human, with the agent's reply to the customer."""
@@ -90,9 +98,8 @@ class Switchboard:
         if not self.pending_handoff(thread_id):
             raise UsageError(f"thread '{thread_id}' is not waiting for an agent")
         started, t0 = datetime.now(timezone.utc), time.perf_counter()
-        self.graph.invoke(Command(resume=agent_reply.strip()), self._config(thread_id), context=self.context,
-                          durability=self.settings.checkpoint_durability)
-        return self._finish(thread_id, started, t0)
+        run = self._invoke(Command(resume=agent_reply.strip()), thread_id)
+        return self._finish(thread_id, started, t0, run.value, run.interrupts)
 
     def pending_handoff(self, thread_id: str) -> dict | None:
         """The handoff ticket a thread waits on (ticket_id, reason, holding_message…), or None."""
@@ -105,6 +112,14 @@ class Switchboard:
     @staticmethod
     def _config(thread_id: str) -> dict:
         return {"configurable": {"thread_id": thread_id}}
+
+    def _invoke(self, graph_input: Any, thread_id: str):  # type: ignore[no-untyped-def]
+        """Run one turn; returns LangGraph's GraphOutput: the full state (`value`) and any `interrupts`.
+
+        Asking for every state key here spares a checkpoint read (`get_state`) after each turn.
+        """
+        return self.graph.invoke(graph_input, self._config(thread_id), context=self.context, output_keys=STATE_KEYS,
+                                 durability=self.settings.checkpoint_durability, version="v2")
 
     def _start(self, text: str, thread_id: str | None) -> str:
         if not isinstance(text, str) or not text.strip():
@@ -119,10 +134,8 @@ class Switchboard:
             raise UsageError(f"thread '{thread_id}' is waiting for an agent: resume it with the agent's reply first")
         return thread_id
 
-    def _finish(self, thread_id: str, started: datetime, t0: float) -> Reply:
-        snapshot = self.graph.get_state(self._config(thread_id))
-        values = snapshot.values
-        handoff = next((dict(i.value) for i in snapshot.interrupts), None)
+    def _finish(self, thread_id: str, started: datetime, t0: float, values: dict, interrupts) -> Reply:  # type: ignore[no-untyped-def]
+        handoff = next((dict(i.value) for i in interrupts), None)
         trace = list(values.get("trace", []))
         signals = values.get("signals") or {}
         reply = Reply(
