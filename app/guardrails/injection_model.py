@@ -44,9 +44,12 @@ def featurize(texts: list[str], embeddings: np.ndarray | None):
     """Sparse feature matrix [char n-grams | word n-grams | embedding] for model_text(texts)."""
     from scipy.sparse import csr_matrix, hstack
 
+    from app.intents.classifier import sklearn_inference
+
     char, word = _vectorizers()
     prepared = [model_text(t) for t in texts]
-    blocks = [char.transform(prepared), word.transform(prepared)]
+    with sklearn_inference():
+        blocks = [char.transform(prepared), word.transform(prepared)]
     if embeddings is not None:
         blocks.append(csr_matrix(np.asarray(embeddings, dtype=np.float32)))
     return hstack(blocks, format="csr")

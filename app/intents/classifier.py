@@ -69,9 +69,10 @@ class IntentClassifier:
         texts = list(texts)
         emb = self._embed(texts)
         limit_blas_to_one_thread()
-        proba = self.model.predict_proba(texts, emb)
+        with sklearn_inference():
+            proba = self.model.predict_proba(texts, emb)
         scores = self.model.in_scope_score(proba, emb)
-        oos = self.model.out_of_scope(proba, emb)
+        oos = self.model.out_of_scope(proba, emb, scores)
         return [self._to_prediction(p, s, o) for p, s, o in zip(proba, scores, oos)]
 
     def _to_prediction(self, proba: np.ndarray, score: float, oos: bool) -> IntentPrediction:
@@ -139,6 +140,17 @@ def limit_blas_to_one_thread() -> None:
     from threadpoolctl import threadpool_limits
 
     threadpool_limits(1, user_api="blas")
+
+
+def sklearn_inference():  # type: ignore[no-untyped-def]
+    """scikit-learn without its per-call input checks, for the learned heads' predictions.
+
+    The inputs are our own finite feature matrices; the checks (parameter validation, finiteness, dataframe
+    sniffing) cost ~0.15 ms per call, a visible share of a ~2 ms prediction. Thread-local, so safe per turn.
+    """
+    import sklearn
+
+    return sklearn.config_context(assume_finite=True, skip_parameter_validation=True)
 
 
 def resolve_artifact(directory: Path) -> Path:

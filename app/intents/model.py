@@ -244,8 +244,8 @@ class TextIntentModel:
         top = np.partition(sims, sims.shape[1] - k, axis=1)[:, -k:]
         return np.log(np.clip(proba.max(axis=1), 1e-12, None)) + self.config.knn_weight * top.mean(axis=1)
 
-    def out_of_scope(self, proba: np.ndarray, embeddings: np.ndarray) -> np.ndarray:
-        """Boolean per row: True when the in-scope score is below the calibrated threshold."""
+    def out_of_scope(self, proba: np.ndarray, embeddings: np.ndarray, scores: np.ndarray | None = None) -> np.ndarray:
+        """Boolean per row: True when the in-scope score (computed unless given) is below the calibrated threshold."""
         if self.oos_threshold is None:
             return np.zeros(len(proba), dtype=bool)
-        return self.in_scope_score(proba, embeddings) < self.oos_threshold
+        return (self.in_scope_score(proba, embeddings) if scores is None else scores) < self.oos_threshold

@@ -21,7 +21,7 @@ class TinyModel:
     def in_scope_score(self, proba, emb):  # noqa: ANN001, ANN201
         return proba.max(axis=1)
 
-    def out_of_scope(self, proba, emb):  # noqa: ANN001, ANN201
+    def out_of_scope(self, proba, emb, scores=None):  # noqa: ANN001, ANN201
         return proba.max(axis=1) < 0.5
 
 
