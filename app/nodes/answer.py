@@ -29,7 +29,7 @@ def slm_answer_plan(model: BaseChatModel, chunks: list[Chunk], mode: str, questi
     model: a 270M base model paraphrases into invented contacts and labels) and generative for others, which
     are larger instruction-tuned models. Extractive needs sentences: with no chunk it writes generatively.
     In extractive mode the prompt asks `question` (the English reading of a translated message: the policy
-    is in English), and with `encode` (the sentence encoder) answers may start only at the units closest to it.
+    is in English), and with `encode` (the sentence encoder) answers start at the unit closest to it.
     """
     takes_choices = getattr(model, "accepts_choices", False)
     if mode == "generative" or (mode == "auto" and not takes_choices):
@@ -43,7 +43,9 @@ def slm_answer_plan(model: BaseChatModel, chunks: list[Chunk], mode: str, questi
     policy = "\n\n".join(f"{chunk.section}\n\n{render_units(units)}" for chunk, units in zip(slm_chunks(chunks), passages))
     starts = relevant_starts(question, passages, encode) if encode is not None and question else None
     runs = answer_runs(passages, starts=starts)
-    detail = f"extractive from {n_units} sentences" + (f", starting at the {len(starts)} closest" if starts else "")
+    where = "" if not starts else (", starting at the sentence closest to the question" if len(starts) == 1
+                                   else f", starting at one of the {len(starts)} sentences closest to the question")
+    detail = f"extractive from {n_units} sentences{where}"
 
     def build(asked: str, chunks: list, history: list[BaseMessage]) -> list[BaseMessage]:
         return slm_messages(question or asked, chunks, history, policy=policy)
