@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from datetime import datetime, timezone
 from typing import Any
 
-from langchain_core.messages import AIMessageChunk, HumanMessage
+from langchain_core.messages import AIMessage, HumanMessage
 from langgraph.types import Command
 
 from app.checkpoints import open_checkpointer
@@ -87,7 +87,8 @@ class Switchboard:
                 values, interrupts = part["data"], part["interrupts"] or interrupts
                 continue
             chunk, meta = part["data"]
-            if isinstance(chunk, AIMessageChunk) and meta.get("langgraph_node") in ANSWERING_NODES and chunk.content:
+            # chunks from a streaming model; the whole message, once, from a model that cannot stream
+            if isinstance(chunk, AIMessage) and meta.get("langgraph_node") in ANSWERING_NODES and chunk.content:
                 yield chunk.content if isinstance(chunk.content, str) else str(chunk.content)
         yield self._finish(thread_id, started, t0, values, interrupts)
 

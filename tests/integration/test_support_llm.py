@@ -34,3 +34,13 @@ def test_llm_server_down_routine_stays_with_the_slm_and_complex_goes_to_a_human(
     complex_reply = bot.ask(COMPLEX)
     assert complex_reply.route == "human" and complex_reply.awaiting_human
     assert any(e.detail.startswith("llm_down") for e in complex_reply.trace)
+
+
+def test_the_llm_desk_streams_its_draft_once(ingested_settings, openai_server):
+    pieces = list(_bot(ingested_settings, openai_server).stream(COMPLEX))
+    reply, tokens = pieces[-1], [p for p in pieces[:-1] if isinstance(p, str)]
+    assert len(tokens) > 1  # token by token from the server, not one message at the end
+    if reply.answered_by == "llm":  # the streamed draft passed the rails: it is the answer, not repeated
+        assert "".join(tokens).strip() == reply.answer.strip()
+    else:  # rejected by the rails: the customer gets a person, and the draft was only a draft
+        assert reply.route == "human" and reply.awaiting_human

@@ -274,3 +274,22 @@ def _with_off_topic(rails, scores: dict[str, float]):
         return result
 
     return run
+
+
+def test_stream_yields_the_answer_then_the_reply(tmp_path):
+    slm = ScriptedChatModel(script=["Select Forgot password? on the sign-in page."])
+    pieces = list(make_bot(tmp_path, slm=slm).stream("How do I reset my password?"))
+    reply = pieces[-1]
+    assert "".join(p for p in pieces[:-1] if isinstance(p, str)) == reply.answer
+    assert (reply.route, reply.answered_by, [c.doc_id for c in reply.citations]) == ("slm", "slm", ["account-password"])
+    assert nodes(reply)[-1] == "respond"
+
+
+def test_a_streamed_handoff_ends_with_the_waiting_reply_and_resumes(tmp_path):
+    bot = make_bot(tmp_path)
+    pieces = list(bot.stream("There are charges on my card I never made", thread_id="t-stream"))
+    assert len(pieces) == 1  # no model writes on the way to a person
+    reply = pieces[0]
+    assert reply.awaiting_human and reply.route == "human" and reply.answered_by == "human"
+    assert reply.answer == bot.pending_handoff("t-stream")["holding_message"]
+    assert bot.resume("t-stream", "I've frozen the card.").answer == "I've frozen the card."
