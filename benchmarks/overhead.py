@@ -128,6 +128,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--model-ms", type=float, default=0.0,
                         help="each model call waits this long, like a call to a model server (default: instant)")
     args = parser.parse_args(argv)
+    if args.model_ms < 0 or args.turns < 1 or min(args.concurrency) < 1:
+        parser.error("--model-ms must be >= 0, --turns and --concurrency >= 1")
     with tempfile.TemporaryDirectory() as tmp:
         settings = load_settings(data_dir=Path(tmp))
         print("ingesting and training…", file=sys.stderr)
