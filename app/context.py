@@ -36,8 +36,9 @@ class Context:
     )
     slm_answer_mode: Literal["auto", "extractive", "generative"] = field(
         default="auto",
-        metadata={"description": "How the SLM answers: 'extractive' = one or two consecutive policy sentences copied "
-                  "verbatim, chosen by the model (nothing else can be written); 'generative' = free text; 'auto' = "
+        metadata={"description": "How the SLM answers: 'extractive' = the policy sentence closest to the question, copied "
+                  "verbatim, and the next one if the model goes on (nothing else can be written); 'generative' = "
+                  "free text; 'auto' = "
                   "extractive for the embedded llama.cpp model, generative for Ollama/OpenAI models."},
     )
     slm_fallback: bool = field(
