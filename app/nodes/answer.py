@@ -36,11 +36,12 @@ def slm_answer_plan(model: BaseChatModel, chunks: list[Chunk], mode: str, questi
         return model, slm_messages, "generative"
     if not takes_choices:
         return model, slm_messages, "generative (this model cannot be held to choices)"
-    passages = [split_units(chunk.text.removeprefix(chunk.section).lstrip("\n")) for chunk in slm_chunks(chunks)]
+    shown = slm_chunks(chunks)
+    passages = [split_units(chunk.text.removeprefix(chunk.section).lstrip("\n")) for chunk in shown]
     n_units = sum(map(len, passages))
     if not n_units:
         return model, slm_messages, "generative (no policy sentences to copy)"
-    policy = "\n\n".join(f"{chunk.section}\n\n{render_units(units)}" for chunk, units in zip(slm_chunks(chunks), passages))
+    policy = "\n\n".join(f"{chunk.section}\n\n{render_units(units)}" for chunk, units in zip(shown, passages))
     starts = relevant_starts(question, passages, encode) if encode is not None and question else None
     runs = answer_runs(passages, starts=starts)
     where = "" if not starts else (", starting at the sentence closest to the question" if len(starts) == 1
