@@ -121,3 +121,35 @@ class RecordingRetriever:
     def __call__(self, query: str, k: int, intents):
         self.queries.append((query, k, intents))
         return self.chunks[:k]
+
+
+class SteadyChatModel(BaseChatModel):
+    """Answers every call with `answer` after `delay_s` (thread-safe); more than `max_calls` calls is an error.
+
+    For tests where many turns run at once and a script's order would be meaningless.
+    """
+
+    answer: str
+    delay_s: float = 0.0
+    max_calls: int = 100
+    _count: int = PrivateAttr(default=0)
+    _lock: Any = PrivateAttr(default_factory=lambda: __import__("threading").Lock())
+
+    @property
+    def _llm_type(self) -> str:
+        return "steady"
+
+    @property
+    def count(self) -> int:
+        return self._count
+
+    def _generate(self, messages, stop=None, run_manager=None, **kwargs) -> ChatResult:
+        with self._lock:
+            self._count += 1
+            if self._count > self.max_calls:
+                raise AssertionError(f"called {self._count} times, allowed {self.max_calls}")
+        import time
+
+        time.sleep(self.delay_s)
+        message = AIMessage(self.answer, usage_metadata={"input_tokens": 50, "output_tokens": 10, "total_tokens": 60})
+        return ChatResult(generations=[ChatGeneration(message=message)])
