@@ -6,8 +6,9 @@ import operator
 from typing import Annotated, Any
 
 from langchain_core.messages import AnyMessage
+from langgraph.channels.untracked_value import UntrackedValue
 from langgraph.graph.message import add_messages
-from typing_extensions import TypedDict
+from typing_extensions import NotRequired, TypedDict
 
 from app.guardrails.verdict import Verdict
 from app.knowledge.models import Chunk, Citation
@@ -31,10 +32,17 @@ def replace(_: Any, new: Any) -> Any:
 
 
 class InputState(TypedDict):
-    """What a caller sends: the conversation so far (normally just the new customer message)."""
+    """What a caller sends: the new customer message, as `customer_text` (the API) or as the last human message.
+
+    The customer's words as written never reach a checkpoint: `customer_text` is an untracked channel (held in
+    memory for the turn only), a human message sent in `messages` is removed by `input_rails`, and `respond`
+    appends the redacted message together with the answer, so stored conversations hold redacted text only.
+    """
 
     messages: Annotated[list[AnyMessage], add_messages]
-    """Customer and assistant messages; the last human message is the one being answered."""
+    """Redacted customer messages and the answers, in (customer, assistant) pairs, one pair per finished turn."""
+    customer_text: NotRequired[Annotated[str, UntrackedValue]]
+    """This turn's message as the customer wrote it: read by the input rails, never checkpointed."""
 
 
 class OutputState(TypedDict, total=False):
@@ -88,5 +96,7 @@ class State(InputState, OutputState, total=False):
     """Turns in this thread whose answer failed or could not be produced (drives repeated-failure handoff)."""
     turn: int
     """1-based turn number in this thread."""
+    deadline: float
+    """Unix time by which this turn must end: no model call starts after it or waits past it."""
     trace: Annotated[list[TraceEntry], add_trace]
     """What each node did this turn."""

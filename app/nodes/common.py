@@ -1,4 +1,4 @@
-"""Small helpers shared by nodes: timing, the current message, the redacted history as messages."""
+"""Small helpers shared by nodes: timing, the redacted history as messages, token usage."""
 
 from __future__ import annotations
 
@@ -19,14 +19,6 @@ def stopwatch():
         yield box
     finally:
         box["ms"] = (time.perf_counter() - start) * 1000
-
-
-def last_customer_text(state: State) -> str:
-    """Text of the latest human message."""
-    for message in reversed(state.get("messages", [])):
-        if isinstance(message, HumanMessage):
-            return message.content if isinstance(message.content, str) else str(message.content)
-    return ""
 
 
 def history_messages(state: State) -> list[BaseMessage]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from langchain_core.messages import AIMessage
+from langchain_core.messages import AIMessage, HumanMessage
 
 from app.deps import Deps
 from app.nodes.common import BoundNode
@@ -45,7 +45,8 @@ def make_respond(deps: Deps):
             "answer": answer,
             "answered_by": answered_by,
             "citations": citations_of(final),
-            "messages": [AIMessage(answer)],
+            # the turn is stored whole, and redacted: the customer's message as the rails redacted it, then the answer
+            "messages": [HumanMessage(state.get("redacted_text", "")), AIMessage(answer)],
             "redacted_history": [{"role": "user", "content": state.get("redacted_text", "")},
                                  {"role": "assistant", "content": answer}],
             "failures": failures,

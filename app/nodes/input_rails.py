@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import time
+
+from langchain_core.messages import HumanMessage, RemoveMessage
 from langgraph.runtime import Runtime
 
 from app.context import Context, context_of
 from app.deps import Deps
 from app.guardrails.pii import redact_pii
 from app.guardrails.verdict import Verdict
-from app.nodes.common import BoundNode, last_customer_text, stopwatch, usage_of
+from app.message_text import invalid_text_reason
+from app.nodes.common import BoundNode, stopwatch, usage_of
 from app.state import NEW_TURN, State
 from app.trace import TraceEntry
 from app.translation import looks_foreign, translate_to_english
@@ -19,14 +23,16 @@ def make_input_rails(deps: Deps):
 
     def input_rails(state: State, runtime: Runtime[Context]) -> dict:
         """Run the input rails on the latest customer message and start this turn's trace."""
-        text = last_customer_text(state).strip()
+        raw, unstored = customer_message(state)
+        text = raw.strip()
         turn = state.get("turn", 0) + 1
         fresh = {"turn": turn, "tried": [], "faults": [], "chunks": [], "draft": "", "drafted_by": None,
                  "check_passed": False, "answer": "", "answered_by": None, "citations": [], "escalation_reason": None,
-                 "ticket_id": None}
+                 "ticket_id": None, "messages": unstored, "deadline": time.time() + deps.settings.turn_timeout_s}
         with stopwatch() as t:
-            if not text or len(text) > limit:
-                reason = "empty message" if not text else f"message longer than {limit} characters"
+            invalid = invalid_text_reason(text, limit)
+            if invalid:
+                reason = invalid.removeprefix("the message ").split(":")[0].split(";")[0]
                 verdict = Verdict(rail="input", action="block", reason=reason, score=1.0)
                 result = None
             else:
@@ -63,6 +69,22 @@ def make_input_rails(deps: Deps):
     return BoundNode(input_rails)
 
 
+def customer_message(state: State) -> tuple[str, list]:
+    """This turn's text as written, and the message updates that keep it out of the stored conversation.
+
+    The API sends the text in the untracked `customer_text` channel. A caller that sends it as a human
+    message (Studio, the LangGraph SDK) gets that message removed here; `respond` stores the redacted one.
+    """
+    if state.get("customer_text") is not None:
+        return state["customer_text"], []
+    for message in reversed(state.get("messages", [])):
+        if isinstance(message, HumanMessage):
+            text = message.content if isinstance(message.content, str) else str(message.content)
+            return text, [RemoveMessage(id=message.id)] if message.id else []
+        break  # the last message is an answer: this turn has no new human message
+    return "", []
+
+
 def _blocked_by_model(result) -> bool:
     """Only the learned injection head blocked: on a foreign message it may be wrong (it was trained on English)."""
     if result is None or result.action != "block":
@@ -85,14 +107,17 @@ def _translate(deps: Deps, text: str, redacted: str) -> tuple[str | None, list[T
     if deps.slm is None or not looks_foreign(text, policy.compiled.foreign_words):
         return None, []
     source = text if deps.slm_spec.startswith(LOCAL_SLM_PREFIXES) else redacted
+    error = None
     with stopwatch() as t:
         try:
             english, reply = translate_to_english(source, deps.slm)
             if english:
                 english = redact_pii(english, set(policy.pii.redact), names=policy.pii.detect_names)[0]
         except Exception as exc:  # SLM down: the rails read the original message
-            return None, [TraceEntry(node="translate", decision="fault", model=deps.slm_spec, latency_ms=t["ms"],
-                                     detail=f"slm_down: {type(exc).__name__}")]
+            error = f"slm_down: {type(exc).__name__}"
+    if error is not None:  # after the block, so that the trace records the real wait
+        return None, [TraceEntry(node="translate", decision="fault", model=deps.slm_spec, latency_ms=t["ms"],
+                                 detail=error)]
     tokens_in, tokens_out = usage_of(reply)
     return english, [TraceEntry(node="translate", decision="translated" if english else "unusable", model=deps.slm_spec,
                                 tokens_in=tokens_in, tokens_out=tokens_out, latency_ms=t["ms"],
