@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Protocol
@@ -37,6 +39,17 @@ def _check_ident(name: str, what: str) -> str:
     return name
 
 
+@contextmanager
+def _readable(path: Path) -> Iterator[None]:
+    """A damaged audit file is one line naming it and the way out (`StoreCorrupt`), not a traceback."""
+    try:
+        yield
+    except sqlite3.DatabaseError as exc:
+        from app.checkpoints import describe_sqlite_error
+
+        raise describe_sqlite_error(path, exc) from None
+
+
 class SqliteAuditStore:
     """Audit records in one SQLite file; a connection per call so any thread may write."""
 
@@ -44,7 +57,7 @@ class SqliteAuditStore:
         self.path = Path(path)
         self.table = _check_ident(table, "table")
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as conn:
+        with _readable(self.path), self._connect() as conn:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute(
                 f"CREATE TABLE IF NOT EXISTS {self.table} ("
@@ -59,7 +72,7 @@ class SqliteAuditStore:
         return sqlite3.connect(self.path, timeout=30)
 
     def write(self, record: AuditRecord) -> None:
-        with self._connect() as conn:
+        with _readable(self.path), self._connect() as conn:
             conn.execute(
                 f"INSERT INTO {self.table} (thread_id, turn, started_at, route, outcome, cost_usd, record)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -75,7 +88,7 @@ class SqliteAuditStore:
             )
 
     def thread(self, thread_id: str) -> list[AuditRecord]:
-        with self._connect() as conn:
+        with _readable(self.path), self._connect() as conn:
             rows = conn.execute(
                 f"SELECT record FROM {self.table} WHERE thread_id = ? ORDER BY turn, id", (thread_id,)
             ).fetchall()
@@ -87,7 +100,7 @@ class SqliteAuditStore:
         if since is not None:
             query += " WHERE started_at >= ?"
             params = (_utc_iso(since),)
-        with self._connect() as conn:
+        with _readable(self.path), self._connect() as conn:
             rows = conn.execute(query + " ORDER BY started_at, id", params).fetchall()
         return [AuditRecord.model_validate_json(r[0]) for r in rows]
 
@@ -125,7 +138,7 @@ class PostgresAuditStore:
             raise ConfigError(f"DATABASE_URL: cannot connect to Postgres ({exc.__class__.__name__})") from None
 
     def write(self, record: AuditRecord) -> None:
-        with self._connect() as conn:
+        with _readable(self.path), self._connect() as conn:
             conn.execute(
                 f"INSERT INTO {self.qualified} (thread_id, turn, started_at, route, outcome, cost_usd, record)"
                 " VALUES (%s, %s, %s, %s, %s, %s, %s::jsonb)",
