@@ -25,3 +25,19 @@ class KnowledgeBaseNotFound(UsageError):
 
 class ProviderUnavailable(SwitchboardError):
     """A model server does not answer, or does not have the requested model."""
+
+
+class StoreCorrupt(SwitchboardError):
+    """A file-backed store (checkpoints, audit trail, Chroma) cannot be read; the message names the file and the way out."""
+
+    exit_code = 2
+
+
+class ConversationBusy(SwitchboardError):
+    """Another turn of the same conversation is still running (one turn at a time per conversation)."""
+
+    exit_code = 2
+
+
+class ClassifierNotTrained(UsageError):
+    """The intent classifier is missing or older than `knowledge/intents.yaml`; `switchboard ingest` trains it."""

@@ -118,12 +118,14 @@ class IntentClassifier:
             with (directory / MODEL_FILE).open("rb") as handle:
                 payload = pickle.load(handle)  # noqa: S301 - our own artifact
             metadata = json.loads((directory / METADATA_FILE).read_text(encoding="utf-8"))
-        except (OSError, pickle.UnpicklingError, json.JSONDecodeError, EOFError) as exc:
+        except Exception as exc:  # a truncated or damaged pickle can raise almost anything
+            reason = " ".join(f"{type(exc).__name__}: {exc}".split())
             raise ConfigError(
-                f"intent classifier artifact {directory} is unreadable ({exc}); run `switchboard intents train`"
+                f"intent classifier artifact {directory} is unreadable ({reason}); run `switchboard intents train`"
             ) from exc
-        if payload.get("format") != ARTIFACT_FORMAT:
-            raise ConfigError(f"{directory}: artifact format {payload.get('format')} is not {ARTIFACT_FORMAT}; "
+        if not isinstance(payload, dict) or payload.get("format") != ARTIFACT_FORMAT:
+            found = payload.get("format") if isinstance(payload, dict) else type(payload).__name__
+            raise ConfigError(f"{directory}: artifact format {found} is not {ARTIFACT_FORMAT}; "
                               "run `switchboard intents train`")
         return cls(payload["model"], payload["tiers"], metadata)
 
@@ -178,3 +180,10 @@ def load_or_train(catalog_path: Path, artifact_dir: Path, on_progress=None, **kw
 
     return _load_or_train(catalog_path, artifact_dir, on_progress=on_progress, **kwargs)
 
+
+
+def load_current(catalog_path: Path, artifact_dir: Path) -> IntentClassifier:
+    """Re-export of `app.intents.training.load_current` (lazy, avoids an import cycle)."""
+    from app.intents.training import load_current as _load_current
+
+    return _load_current(catalog_path, artifact_dir)

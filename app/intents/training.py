@@ -11,11 +11,13 @@ from typing import Callable
 import numpy as np
 from pydantic import BaseModel
 
-from app.errors import ConfigError
+from app.errors import ClassifierNotTrained, ConfigError
 from app.intents.catalog import IntentCatalog, load_intent_catalog
 from app.files import write_atomically
 from app.intents.classifier import CURRENT_FILE, METADATA_FILE, IntentClassifier, resolve_artifact
 from app.intents.model import ModelConfig, TextIntentModel
+
+TRAIN_WAY_OUT = "run `switchboard ingest` (or `switchboard intents train`)"
 
 Progress = Callable[[str, float], None]
 Encoder = Callable[[list[str]], np.ndarray]
@@ -118,4 +120,27 @@ def load_or_train(
     classifier = IntentClassifier.load(artifact_dir)
     if encode is not None:
         classifier._encode = encode
+    return classifier
+
+
+def load_current(catalog_path: Path, artifact_dir: Path) -> IntentClassifier:
+    """The classifier trained on the catalog as it is now, never training (for serving).
+
+    Raises `ClassifierNotTrained` with the way out when the artifact is missing, unreadable, or trained on
+    another version of the catalog.
+    """
+    catalog = load_intent_catalog(catalog_path)
+    artifact_dir = Path(artifact_dir)
+    try:
+        directory = resolve_artifact(artifact_dir)
+    except ConfigError:
+        raise ClassifierNotTrained(f"no intent classifier in {artifact_dir}: {TRAIN_WAY_OUT}") from None
+    try:
+        classifier = IntentClassifier.load(directory)
+    except ConfigError as exc:
+        raise ClassifierNotTrained(str(exc)) from None
+    if classifier.metadata.get("catalog_fingerprint") != catalog.fingerprint:
+        raise ClassifierNotTrained(
+            f"the intent classifier in {directory} was trained on another version of {catalog_path}: {TRAIN_WAY_OUT}"
+        )
     return classifier

@@ -6,20 +6,23 @@ as carrying instructions are removed. Search only ever returns chunks of approve
 
 Opening for reading: `KnowledgeStore.open_existing(path, ...)` raises `KnowledgeBaseNotFound` when nothing
 was ingested at `path`; `KnowledgeStore.persistent(...)` creates the collection if needed (for ingestion).
+An embedded store whose `chroma.sqlite3` is damaged raises `StoreCorrupt` (way out: `ingest --rebuild`).
 """
 
 from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlparse
 
 from pydantic import BaseModel, Field
 
-from app.errors import ConfigError, KnowledgeBaseNotFound, ProviderUnavailable
+from app.checkpoints import sqlite_problem
+from app.errors import ConfigError, KnowledgeBaseNotFound, ProviderUnavailable, StoreCorrupt, SwitchboardError
 from app.knowledge.chunking import chunk_document
 from app.knowledge.documents import PolicyDocument
 from app.knowledge.rerank import rerank
@@ -29,6 +32,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from langchain_core.embeddings import Embeddings
 
 DEFAULT_COLLECTION = "policies"
+CHROMA_FILE = "chroma.sqlite3"
 EMBEDDING_MODEL_KEY = "embedding_model"
 IngestStatus = Literal["added", "updated", "unchanged", "removed", "skipped", "flagged"]
 
@@ -49,6 +53,7 @@ class IngestReport(BaseModel):
     entries: list[IngestEntry] = Field(default_factory=list)
     total_chunks: int = Field(default=0, description="Chunks in the collection after the run.")
     seconds: float = Field(default=0.0, description="Wall time of the run.")
+    moved_aside: str = Field(default="", description="Where a damaged store was moved before a rebuild, if one was.")
 
     def counts(self) -> dict[str, int]:
         """Number of documents per status, e.g. {'added': 16, 'skipped': 1}."""
@@ -90,6 +95,7 @@ class KnowledgeStore:
         *,
         create: bool = True,
         location: str = "",
+        path: Path | None = None,
     ) -> None:
         """Open (or, with `create`, create) `collection_name` on a chromadb client.
 
@@ -97,16 +103,19 @@ class KnowledgeStore:
         defaults to the `model`/`model_name` attribute of `embeddings`, else its class name. A collection
         built with another model raises `ConfigError` at once when reading (`create=False`); when opened for
         ingestion the error is raised by `ingest`/`search`, so `rebuild()` can still replace it. A missing
-        collection with `create=False` raises `KnowledgeBaseNotFound`.
+        collection with `create=False` raises `KnowledgeBaseNotFound`. `path` is the directory of an embedded
+        store: Chroma errors on a damaged `chroma.sqlite3` there become `StoreCorrupt`.
         """
         self.client = client
         self.collection_name = collection_name
         self.embeddings = embeddings
         self.embedding_model = embedding_model or _model_name(embeddings)
         self.location = location or collection_name
+        self.path = Path(path) if path is not None else None
         self._model_mismatch: str | None = None
         self._known_count: int | None = None  # chunk count for `search`; refreshed by count() and writes
-        self.collection = self._open_collection(create)
+        with self._guard():
+            self.collection = self._open_collection(create)
 
     # -- construction -------------------------------------------------------------------------------
 
@@ -116,7 +125,7 @@ class KnowledgeStore:
     ) -> KnowledgeStore:
         """A store in a local directory (created if missing); use this to ingest."""
         return cls(_persistent_client(Path(path)), collection_name, embeddings, embedding_model,
-                   location=str(path))
+                   location=str(path), path=Path(path))
 
     @classmethod
     def open_existing(
@@ -127,7 +136,7 @@ class KnowledgeStore:
         if not path.is_dir():
             raise _not_found(str(path))
         store = cls(_persistent_client(path), collection_name, embeddings, embedding_model,
-                    create=False, location=str(path))
+                    create=False, location=str(path), path=path)
         store.require_ingested()
         return store
 
@@ -186,19 +195,36 @@ class KnowledgeStore:
         """Delete the collection and create it empty for the current embedding model (`--rebuild`)."""
         from chromadb.errors import NotFoundError
 
+        with self._guard():
+            try:
+                self.client.delete_collection(self.collection_name)
+            except NotFoundError:
+                pass
+            self._model_mismatch = None
+            self._known_count = None
+            self.collection = self._open_collection(create=True)
+
+    @contextmanager
+    def _guard(self) -> Iterator[None]:
+        """Raise `StoreCorrupt` instead of Chroma's error when an embedded store's file is damaged."""
         try:
-            self.client.delete_collection(self.collection_name)
-        except NotFoundError:
-            pass
-        self._model_mismatch = None
-        self._known_count = None
-        self.collection = self._open_collection(create=True)
+            yield
+        except SwitchboardError:
+            raise
+        except BaseException as exc:
+            if self.path is None or not _is_chroma_failure(exc):
+                raise
+            problem = sqlite_problem(self.path / CHROMA_FILE) if (self.path / CHROMA_FILE).is_file() else None
+            if problem is None:
+                raise
+            raise corrupt_store(self.path, problem) from None
 
     # -- reading -------------------------------------------------------------------------------------
 
     def count(self) -> int:
         """Number of chunks stored (asks Chroma)."""
-        self._known_count = self.collection.count()
+        with self._guard():
+            self._known_count = self.collection.count()
         return self._known_count
 
     def _cached_count(self) -> int:
@@ -221,7 +247,9 @@ class KnowledgeStore:
     def documents(self) -> list[StoredDocument]:
         """Stored documents with version, content hash and chunk count, sorted by id."""
         found: dict[str, StoredDocument] = {}
-        for meta in self.collection.get(include=["metadatas"])["metadatas"] or []:
+        with self._guard():
+            metadatas = self.collection.get(include=["metadatas"])["metadatas"] or []
+        for meta in metadatas:
             doc = found.get(meta["doc_id"])
             if doc is None:
                 found[meta["doc_id"]] = StoredDocument(
@@ -255,10 +283,11 @@ class KnowledgeStore:
         return rerank(query, self._query(vector, pool, approved), k)
 
     def _query(self, vector: list[float], k: int, where: dict[str, Any]) -> list[Chunk]:
-        result = self.collection.query(
-            query_embeddings=[vector], n_results=k, where=where,
-            include=["documents", "metadatas", "distances"],
-        )
+        with self._guard():
+            result = self.collection.query(
+                query_embeddings=[vector], n_results=k, where=where,
+                include=["documents", "metadatas", "distances"],
+            )
         rows = zip(result["ids"][0], result["documents"][0], result["metadatas"][0], result["distances"][0])
         return [
             Chunk(
@@ -332,16 +361,18 @@ class KnowledgeStore:
         self._delete_doc(doc.id)
         if not chunks:
             return
-        self.collection.add(
-            ids=[chunk.id for chunk in chunks],
-            embeddings=[list(map(float, vector)) for vector in vectors],
-            documents=[chunk.text for chunk in chunks],
-            metadatas=[_metadata(doc, chunk, index) for index, chunk in enumerate(chunks)],
-        )
+        with self._guard():
+            self.collection.add(
+                ids=[chunk.id for chunk in chunks],
+                embeddings=[list(map(float, vector)) for vector in vectors],
+                documents=[chunk.text for chunk in chunks],
+                metadatas=[_metadata(doc, chunk, index) for index, chunk in enumerate(chunks)],
+            )
         self._known_count = None
 
     def _delete_doc(self, doc_id: str) -> None:
-        self.collection.delete(where={"doc_id": doc_id})
+        with self._guard():
+            self.collection.delete(where={"doc_id": doc_id})
         self._known_count = None
 
 
@@ -371,10 +402,44 @@ def _check_unique(docs: list[PolicyDocument]) -> None:
 
 
 def _persistent_client(path: Path) -> Any:
+    """A Chroma client on `path`, after a `quick_check` of its SQLite file (a damaged one can make Chroma panic)."""
     import chromadb
     from chromadb.config import Settings
 
-    return chromadb.PersistentClient(path=str(path), settings=Settings(anonymized_telemetry=False))
+    chroma_file = path / CHROMA_FILE
+    if chroma_file.is_file() and (problem := sqlite_problem(chroma_file)):
+        raise corrupt_store(path, problem)
+    try:
+        return chromadb.PersistentClient(path=str(path), settings=Settings(anonymized_telemetry=False))
+    except BaseException as exc:
+        if not _is_chroma_failure(exc):
+            raise
+        forget_client(path)  # Chroma caches the half-started client per path
+        raise
+
+
+def forget_client(path: Path) -> None:
+    """Drop Chroma's cached client for `path`, so the next one opens the files afresh (after a move)."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    SharedSystemClient._identifier_to_refcount.pop(str(path), None)
+    system = SharedSystemClient._identifier_to_system.pop(str(path), None)
+    if system is not None:
+        try:
+            system.stop()
+        except Exception:  # a system that never started cannot stop cleanly; it is dropped either way
+            pass
+
+
+def _is_chroma_failure(exc: BaseException) -> bool:
+    """Chroma's own errors, and the Rust panics (a BaseException) a damaged file can cause."""
+    return isinstance(exc, Exception) or type(exc).__name__ == "PanicException"
+
+
+def corrupt_store(path: Path, problem: str) -> StoreCorrupt:
+    """The one-line error for a damaged embedded knowledge base, with the way out."""
+    return StoreCorrupt(f"the knowledge base file {Path(path) / CHROMA_FILE} is damaged ({problem}): run "
+                        "`switchboard ingest --rebuild` (it moves the damaged folder aside and builds a new one)")
 
 
 def _model_name(embeddings: Any) -> str:
