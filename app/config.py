@@ -3,6 +3,7 @@
 Precedence (highest first): explicit arguments, environment (`SWITCHBOARD_*`, plus the ecosystem's own
 `OLLAMA_HOST`, `OPENAI_API_KEY`, `OPENAI_BASE_URL`, `DATABASE_URL`), the YAML file named by
 `SWITCHBOARD_CONFIG` (default `~/.config/switchboard/config.yaml` when it exists), then defaults.
+A file named by `SWITCHBOARD_CONFIG` must exist; only the default location may be absent.
 """
 
 from __future__ import annotations
@@ -11,11 +12,13 @@ import os
 from pathlib import Path
 from typing import Any, Literal
 
+import yaml
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, YamlConfigSettingsSource
 
 from app.errors import ConfigError
 from app.routing import RoutingThresholds
+from app.yaml_files import describe_yaml_error
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SHIPPED_KNOWLEDGE_DIR = PROJECT_ROOT / "knowledge"
@@ -33,6 +36,37 @@ def default_config_file() -> Path:
         return Path(explicit).expanduser()
     base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
     return Path(base) / "switchboard" / "config.yaml"
+
+
+def config_file_to_read() -> Path | None:
+    """The YAML config to read, or None when the default one is absent.
+
+    A file named by `SWITCHBOARD_CONFIG` that is missing, or a folder in either place, is a `ConfigError`:
+    silently ignoring it would drop calibrated thresholds on a typo.
+    """
+    path = default_config_file()
+    explicit = bool(os.environ.get("SWITCHBOARD_CONFIG"))
+    if path.is_file():
+        return path
+    if not explicit and not path.exists():
+        return None
+    what = "a folder" if path.is_dir() else "missing" if not path.exists() else "not a regular file"
+    named = f"SWITCHBOARD_CONFIG names {path}" if explicit else f"the config file {path}"
+    way_out = ("fix the path, create the file (an empty one is fine) or unset SWITCHBOARD_CONFIG" if explicit
+               else "replace it with a YAML file or remove it")
+    raise ConfigError(f"{named}, which is {what}: {way_out}")
+
+
+class _YamlFile(YamlConfigSettingsSource):
+    """pydantic-settings' YAML source with a one-line error naming the file, line and column."""
+
+    def _read_file(self, file_path: Path) -> dict[str, Any]:
+        try:
+            return super()._read_file(file_path)
+        except yaml.YAMLError as exc:
+            raise ConfigError(describe_yaml_error(file_path, exc)) from None
+        except OSError as exc:
+            raise ConfigError(f"cannot read config file {file_path}: {exc.strerror or exc}") from None
 
 
 def _env(name: str, *ecosystem: str) -> AliasChoices:
@@ -81,7 +115,12 @@ class Settings(BaseSettings):
         default="gpt-4o-mini", validation_alias=_env("openai_model"), description="Model `auto` uses for the LLM desk."
     )
     model_timeout_s: float = Field(
-        default=60.0, gt=0, validation_alias=_env("model_timeout_s"), description="Per-call timeout for model servers."
+        default=20.0, gt=0, validation_alias=_env("model_timeout_s"),
+        description="Longest wait for one model-server call, retries included (there are none: the other desk is the retry).",
+    )
+    turn_timeout_s: float = Field(
+        default=30.0, gt=0, validation_alias=_env("turn_timeout_s"),
+        description="Deadline of one turn: no model call starts after it, and a call never waits past it.",
     )
     max_answer_tokens: int = Field(
         default=160, ge=16, le=4096, validation_alias=_env("max_answer_tokens"), description="Answer length cap."
@@ -177,9 +216,9 @@ class Settings(BaseSettings):
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
-        config_file = default_config_file()
-        if config_file.is_file():
-            sources.append(YamlConfigSettingsSource(settings_cls, yaml_file=config_file))
+        config_file = config_file_to_read()
+        if config_file is not None:
+            sources.append(_YamlFile(settings_cls, yaml_file=config_file))
         return tuple(sources)
 
 
@@ -195,5 +234,8 @@ def load_settings(**overrides: Any) -> Settings:
         where = default_config_file()
         hint = f" (environment or {where})" if where.is_file() else " (environment)"
         raise ConfigError(f"invalid setting{hint}: " + "; ".join(problems)) from None
-    except Exception as exc:  # a YAML file that does not parse
-        raise ConfigError(f"cannot read config file {default_config_file()}: {exc}") from None
+    except ConfigError:
+        raise
+    except Exception as exc:  # anything else the YAML source trips on
+        detail = " ".join(str(exc).split())
+        raise ConfigError(f"cannot read config file {default_config_file()}: {detail}") from None

@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from app.errors import ConfigError, UsageError
+from app.yaml_files import describe_yaml_error
 from app.files import write_atomically
 from app.routing import RoutingSignals, RoutingThresholds, choose_desk
 
@@ -193,7 +194,7 @@ def write_thresholds_to_config(path: Path, thresholds: RoutingThresholds) -> Non
         try:
             data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}  # an empty config file is fine
         except yaml.YAMLError as exc:
-            raise ConfigError(f"{path}: not valid YAML: {exc}") from None
+            raise ConfigError(describe_yaml_error(path, exc)) from None
         if not isinstance(data, dict):
             raise ConfigError(f"{path}: expected a mapping at the top level")
     data["routing"] = {**(data.get("routing") or {}), **thresholds.model_dump()}

@@ -18,7 +18,8 @@ def real_env(ingested_settings, monkeypatch):
     monkeypatch.setenv("SWITCHBOARD_DATA_DIR", str(ingested_settings.data_dir))
     monkeypatch.setenv("SWITCHBOARD_SLM", "llamacpp:gemma3-270m")
     monkeypatch.setenv("SWITCHBOARD_LLM", "none")
-    monkeypatch.setenv("SWITCHBOARD_CONFIG", str(ingested_settings.data_dir / "no-config.yaml"))
+    monkeypatch.delenv("SWITCHBOARD_CONFIG", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(ingested_settings.data_dir / "xdg"))
     return ingested_settings
 
 

@@ -28,7 +28,8 @@ def make_bot(settings, slm_script=()) -> Switchboard:
 
 
 def test_durability_defaults_to_exit_and_reads_the_environment(monkeypatch, tmp_path):
-    monkeypatch.setenv("SWITCHBOARD_CONFIG", str(tmp_path / "absent.yaml"))
+    monkeypatch.delenv("SWITCHBOARD_CONFIG", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
     assert load_settings(data_dir=tmp_path).checkpoint_durability == "exit"
     monkeypatch.setenv("SWITCHBOARD_CHECKPOINT_DURABILITY", "async")
     assert load_settings(data_dir=tmp_path).checkpoint_durability == "async"

@@ -12,7 +12,8 @@ from app.errors import ConfigError
 def _clean_env(monkeypatch, tmp_path):
     for name in ("OLLAMA_HOST", "OPENAI_API_KEY", "OPENAI_BASE_URL", "DATABASE_URL"):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("SWITCHBOARD_CONFIG", str(tmp_path / "absent.yaml"))
+    monkeypatch.delenv("SWITCHBOARD_CONFIG", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))  # no config file: defaults
 
 
 def test_defaults_work_offline(tmp_path):
