@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from langchain_core.language_models import BaseChatModel
@@ -54,6 +55,29 @@ def slm_answer_plan(model: BaseChatModel, chunks: list[Chunk], mode: str, questi
     return model.bind(choices=runs), build, detail
 
 
+MIN_CALL_S = 0.25  # with less of the turn left than this, a model call is not started
+
+
+def seconds_left(state: State) -> float | None:
+    """Seconds until the turn's deadline, None when the state has none (a graph driven without input_rails)."""
+    deadline = state.get("deadline")
+    return None if deadline is None else deadline - time.time()
+
+
+def within(model: Runnable, spec: str, left: float | None) -> Runnable:
+    """The model call, told to give up when the turn's deadline comes before its own timeout.
+
+    OpenAI-compatible clients take a per-request `timeout`; Ollama's client keeps its configured timeout
+    (`SWITCHBOARD_MODEL_TIMEOUT_S`), and the embedded model is bounded by its token limit.
+    """
+    if left is None or not spec.startswith("openai:"):
+        return model
+    timeout = getattr(model, "request_timeout", None)
+    if isinstance(timeout, (int, float)) and timeout <= left:
+        return model
+    return model.bind(timeout=max(left, MIN_CALL_S))
+
+
 def _draft(state: State, desk: str, model: Runnable | None, spec: str, build: PromptBuilder, node: str,
            detail: str = "") -> dict:
     """Call one desk's model; a missing or failing model becomes a recorded fault, never an exception."""
@@ -62,10 +86,15 @@ def _draft(state: State, desk: str, model: Runnable | None, spec: str, build: Pr
         fault = f"{desk}_unavailable: not configured"
         return {"tried": tried, "faults": [*state.get("faults", []), fault], "draft": "", "drafted_by": None,
                 "trace": [TraceEntry(node=node, decision="unavailable", detail=f"{spec}: {fault}")]}
+    left = seconds_left(state)
+    if left is not None and left <= MIN_CALL_S:
+        fault = f"{desk}_down: turn deadline passed"
+        return {"tried": tried, "faults": [*state.get("faults", []), fault], "draft": "", "drafted_by": None,
+                "trace": [TraceEntry(node=node, decision="fault", model=spec, detail=fault)]}
     prompt = build(state.get("redacted_text", ""), state.get("chunks", []), history_messages(state))
     with stopwatch() as t:
         try:
-            reply = model.invoke(prompt)
+            reply = within(model, spec, left).invoke(prompt)
             error = None
         except Exception as exc:  # server down, timeout, malformed response
             reply, error = None, f"{desk}_down: {type(exc).__name__}"

@@ -51,7 +51,7 @@ def make_chat_model(spec: str, settings: "Settings", *, setting: str = "slm", ma
                 temperature=0.0,
                 max_tokens=max_tokens,
                 timeout=settings.model_timeout_s,
-                max_retries=1,
+                max_retries=0,  # the timeout is the whole wait; the fallback desk is the retry
                 stream_usage=True,
             )
         case "llamacpp":

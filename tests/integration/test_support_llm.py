@@ -14,7 +14,8 @@ COMPLEX = "I'm furious: my order came broken, I was charged twice, and nobody an
 
 def _bot(ingested_settings, base_url: str) -> Switchboard:
     settings = load_settings(data_dir=ingested_settings.data_dir, slm="llamacpp:gemma3-270m", llm="openai:gemma3-270m",
-                             openai_base_url=base_url, openai_api_key="sk-test", model_timeout_s=120)
+                             openai_base_url=base_url, openai_api_key="sk-test", model_timeout_s=120,
+                             turn_timeout_s=240)  # a CPU-bound 270M "LLM" on 2 shared cores is slow
     return Switchboard(settings)
 
 
