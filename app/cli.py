@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import sys
@@ -103,11 +104,20 @@ def chat(thread: Annotated[Optional[str], typer.Option("--thread", "-t", help="C
             text = input("you> ").strip()
         except (EOFError, KeyboardInterrupt):
             break
+        except UnicodeDecodeError:
+            err.print("[red]error:[/] that line is not valid UTF-8 text; nothing was sent", highlight=False)
+            continue
         if not text:
             break
+        try:
+            pieces = bot.stream(text, thread_id=thread)
+            first = next(pieces)
+        except UsageError as exc:  # a message the edge refuses: say why, keep the chat going
+            err.print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
+            continue
         out.print("bot> ", end="")
         streamed = []
-        for piece in bot.stream(text, thread_id=thread):
+        for piece in itertools.chain([first], pieces):
             if isinstance(piece, str):
                 streamed.append(piece)
                 out.print(piece, end="", highlight=False)
@@ -144,8 +154,10 @@ def _progress() -> Progress:
 
 
 @app.command()
-def ingest(rebuild: Annotated[bool, typer.Option("--rebuild", help="Drop the collection and load everything again.")] = False) -> None:
+def ingest(rebuild: Annotated[bool, typer.Option("--rebuild", help="Drop the collection and load everything again; a damaged store is moved aside first.")] = False) -> None:
     """Load knowledge/policies into Chroma (idempotent) and train the intent classifier if needed."""
+    from rich.markup import escape
+
     from app.config import load_settings
     from app.knowledge.documents import load_policies
     from app.knowledge.ingest import ingest_knowledge
@@ -160,6 +172,9 @@ def ingest(rebuild: Annotated[bool, typer.Option("--rebuild", help="Drop the col
     table = Table("document", "version", "status", "chunks", "note", title=f"knowledge base: {settings.chroma_url or settings.chroma_path}")
     for entry in report.entries:
         table.add_row(entry.doc_id, entry.version, entry.status, str(entry.chunks), entry.reason or "")
+    if report.moved_aside:
+        err.print(f"[yellow]warning:[/] the knowledge base was damaged: moved it aside to {escape(report.moved_aside)} "
+                  "and built a new one", highlight=False, soft_wrap=True)
     out.print(table)
     out.print(report.summary())
     _ensure_classifier(settings)
@@ -181,6 +196,7 @@ def _ensure_classifier(settings, force: bool = False) -> None:
     from app.intents.training import train_intent_classifier
 
     catalog_path = settings.knowledge_dir / "intents.yaml"
+    catalog = load_intent_catalog(catalog_path)  # a broken catalog is one error line, before any progress bar
     with _progress() as progress:
         task = progress.add_task("intent classifier", total=1.0)
 
@@ -188,7 +204,7 @@ def _ensure_classifier(settings, force: bool = False) -> None:
             progress.update(task, description=f"intent classifier: {stage}", completed=fraction)
 
         if force:
-            train_intent_classifier(load_intent_catalog(catalog_path), settings.intent_model_dir, on_progress=on_progress)
+            train_intent_classifier(catalog, settings.intent_model_dir, on_progress=on_progress)
         classifier = load_or_train(catalog_path, settings.intent_model_dir, on_progress=on_progress)
         progress.update(task, completed=1.0)
     metrics = (getattr(classifier, "metadata", None) or {}).get("metrics", {})
@@ -208,13 +224,16 @@ def intents_train() -> None:
 @app.command()
 def doctor() -> None:
     """Explain which providers answer, which models and paths are used, and what is missing."""
+    from rich.markup import escape
+
     from app.doctor import run_checks
 
     table = Table("component", "status", "detail", "how to fix", title="switchboard doctor")
     worst = 0
     for check in run_checks():
         colour = {"ok": "green", "warn": "yellow", "missing": "red", "error": "red"}[check.status]
-        table.add_row(check.component, f"[{colour}]{check.status}[/]", check.detail, check.fix)
+        # details quote files and errors ("[Errno 2]", "[unclosed"): shown as text, not as rich markup
+        table.add_row(escape(check.component), f"[{colour}]{check.status}[/]", escape(check.detail), escape(check.fix))
         worst = max(worst, {"ok": 0, "warn": 0, "missing": 1, "error": 1}[check.status])
     out.print(table)
     raise typer.Exit(worst)

@@ -29,7 +29,7 @@ class Deps:
         self.settings = settings or load_settings()
         unknown = set(overrides) - {
             "slm", "llm", "slm_spec", "llm_spec", "retriever", "classifier", "catalog",
-            "input_rails", "output_rails", "off_topic_score", "sentence_encoder", "pricing", "store",
+            "input_rails", "output_rails", "off_topic_score", "sentence_encoder", "pricing", "store", "guardrail_policy",
         }
         if unknown:
             raise TypeError(f"unknown Deps overrides: {sorted(unknown)}")
@@ -53,7 +53,22 @@ class Deps:
     def slm(self) -> BaseChatModel | None:
         from app.providers.chat import make_chat_model
 
-        return make_chat_model(self.slm_spec, self.settings, setting="slm")
+        model = make_chat_model(self.slm_spec, self.settings, setting="slm")
+        if self.settings.slm != "auto" and self.slm_spec.startswith("ollama:"):  # `auto` probed it already
+            self._warn_if_ollama_down(self.slm_spec.split(":", 1)[1])
+        return model
+
+    def _warn_if_ollama_down(self, model: str) -> None:
+        """An explicitly configured Ollama SLM that does not answer is said once, not found out turn by turn."""
+        from app.providers.resolve import probe_ollama
+
+        status = probe_ollama(self.settings.ollama_host)
+        if not status.reachable:
+            log.warning("the SLM %s: Ollama at %s is not reachable (%s); routine messages go to the LLM desk or a "
+                        "person until it answers", model, self.settings.ollama_host, status.error)
+        elif not status.has(model):
+            log.warning("the SLM %s: Ollama at %s does not have it (run `ollama pull %s`); routine messages go to "
+                        "the LLM desk or a person", model, self.settings.ollama_host, model)
 
     @cached_property
     def llm(self) -> BaseChatModel | None:
@@ -85,9 +100,10 @@ class Deps:
 
     @cached_property
     def classifier(self):
-        from app.intents.classifier import load_or_train
+        """The trained intent classifier; never trained inside a customer's turn (`switchboard ingest` trains it)."""
+        from app.intents.training import load_current
 
-        return load_or_train(self.settings.knowledge_dir / "intents.yaml", self.settings.intent_model_dir)
+        return load_current(self.settings.knowledge_dir / "intents.yaml", self.settings.intent_model_dir)
 
     # --- guardrails ---------------------------------------------------------------------------
     @cached_property

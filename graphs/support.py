@@ -6,6 +6,8 @@ Every node is added first, then every edge; each conditional edge is a pure rout
 
 from __future__ import annotations
 
+from functools import cache
+
 from langgraph.graph import END, START, StateGraph
 from langgraph.types import Checkpointer
 
@@ -50,5 +52,8 @@ def build_graph(deps: Deps, checkpointer: Checkpointer = None):
     return builder.compile(checkpointer=checkpointer, name="switchboard-support")
 
 
-# What langgraph.json loads: real components, built lazily on first use; the server brings its own checkpointer.
-graph = build_graph(Deps())
+@cache
+def make_graph():
+    """What langgraph.json loads (a graph factory): the real components, each loaded on first use, built on the
+    first call, so that importing this module reads no settings. The server brings its own checkpointer."""
+    return build_graph(Deps())

@@ -1,5 +1,5 @@
-"""Node `handoff_to_human`: open a ticket and wait for an agent (LangGraph `interrupt`), or, when every
-model is down, answer with the approved policy text and leave the ticket for a human."""
+"""Node `handoff_to_human`: open a ticket and wait for an agent (LangGraph `interrupt`); when every model is
+down, the holding message is the approved policy text, and the ticket still waits for an agent."""
 
 from __future__ import annotations
 
@@ -33,18 +33,20 @@ def make_handoff_to_human(deps: Deps):
         ticket = ticket_id_for(thread_id, state.get("turn", 0))
         reason = state.get("escalation_reason") or "; ".join(state.get("faults", [])) or "handoff"
         chunks = state.get("chunks", [])
-        if models_all_down(state) and chunks:
-            policy = "\n\n".join(f"{c.title} > {c.section}:\n{c.text}" for c in chunks[:2])
-            answer = POLICY_TEXT_FALLBACK.format(policy=policy, ticket=ticket)
-            return {"answer": answer, "answered_by": "policy_text", "route": "human", "ticket_id": ticket,
-                    "escalation_reason": reason,
-                    "trace": [TraceEntry(node="handoff_to_human", decision="policy_text+ticket", detail=reason)]}
+        # Every model down: the customer gets the approved policy text now, and the ticket is a real handoff
+        # (the thread waits for an agent like any other), so the promised follow-up can be given with `resume`.
+        policy_text = models_all_down(state) and bool(chunks)
+        holding = (POLICY_TEXT_FALLBACK.format(policy="\n\n".join(f"{c.title} > {c.section}:\n{c.text}" for c in chunks[:2]),
+                                               ticket=ticket)
+                   if policy_text else HANDOFF_HOLDING.format(ticket=ticket))
         agent_reply = interrupt({
             "ticket_id": ticket,
             "reason": reason,
             "intent": state.get("intent"),
             "customer_message": state.get("redacted_text", ""),
-            "holding_message": HANDOFF_HOLDING.format(ticket=ticket),
+            "holding_message": holding,
+            "answered_by": "policy_text" if policy_text else "human",
+            "citations": [c.citation().model_dump() for c in chunks[:2]] if policy_text else [],
         })
         return {"answer": str(agent_reply), "answered_by": "human", "route": "human", "ticket_id": ticket,
                 "escalation_reason": reason,

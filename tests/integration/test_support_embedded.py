@@ -90,10 +90,15 @@ def test_thread_survives_a_killed_process(ingested_settings, tmp_path):
     bot = Switchboard(settings)
     before = bot.graph.get_state({"configurable": {"thread_id": "killed-thread"}}).values
     assert before["turn"] == 1 and len(before["messages"]) == 2
-    bot.ask("and how long is the link valid?", thread_id="killed-thread")
+    second = bot.ask("and how long is the link valid?", thread_id="killed-thread")
     after = bot.graph.get_state({"configurable": {"thread_id": "killed-thread"}}).values
-    # the second turn continued the first one's thread (it may end with the SLM or wait for a human)
-    assert after["turn"] == 2 and len(after["messages"]) >= 3
+    # the second turn continued the first one's thread: answered (its pair is stored) or waiting for a human
+    # (the redacted message is on the ticket; the pair is stored when the agent replies)
+    assert after["turn"] == 2
+    if second.awaiting_human:
+        assert bot.pending_handoff("killed-thread")["customer_message"] == "and how long is the link valid?"
+    else:
+        assert len(after["messages"]) == 4
     assert after["messages"][0].content == "How do I reset my password?"
     assert after["redacted_history"][0]["content"] == "How do I reset my password?"
 
