@@ -138,7 +138,7 @@ class PostgresAuditStore:
             raise ConfigError(f"DATABASE_URL: cannot connect to Postgres ({exc.__class__.__name__})") from None
 
     def write(self, record: AuditRecord) -> None:
-        with _readable(self.path), self._connect() as conn:
+        with self._connect() as conn:
             conn.execute(
                 f"INSERT INTO {self.qualified} (thread_id, turn, started_at, route, outcome, cost_usd, record)"
                 " VALUES (%s, %s, %s, %s, %s, %s, %s::jsonb)",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from datetime import datetime, timedelta, timezone
 
 from app.audit.record import AuditRecord, ModelUse
@@ -45,3 +47,14 @@ def test_store_persists_across_instances(tmp_path):
     path = tmp_path / "audit.sqlite"
     SqliteAuditStore(path).write(make("x", 0, 0))
     assert len(SqliteAuditStore(path).all()) == 1
+
+
+def test_a_damaged_audit_file_is_one_line_naming_it(tmp_path):
+    from app.audit.store import SqliteAuditStore
+    from app.errors import StoreCorrupt
+
+    path = tmp_path / "audit.sqlite"
+    path.write_bytes(b"not a database at all" * 200)
+    with pytest.raises(StoreCorrupt) as caught:
+        SqliteAuditStore(path)
+    assert str(path) in str(caught.value) and "\n" not in str(caught.value)
