@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from app.config import PROJECT_ROOT, load_settings
+from app.intents.training import load_or_train
 
 DEFAULT_DATASET = PROJECT_ROOT / "benchmarks" / "data" / "answers_dev.jsonl"
 _MARKUP = re.compile(r"\*\*|__|`")
@@ -66,6 +67,7 @@ def main(argv: list[str] | None = None) -> None:
         settings = load_settings(data_dir=Path(tmp), slm="llamacpp:gemma3-270m", llm="none")
         print("ingesting and training…", file=sys.stderr)
         ingest_knowledge(settings)
+        load_or_train(settings.knowledge_dir / "intents.yaml", settings.intent_model_dir)  # a turn never trains it
         bot = Switchboard(settings, audit=False)
         by_slm = right = cited = 0
         latencies = []

@@ -36,6 +36,7 @@ from langchain_core.outputs import ChatGeneration, ChatResult
 
 from app.api import Switchboard
 from app.config import PROJECT_ROOT, load_settings
+from app.intents.training import load_or_train
 from app.context import Context
 from app.deps import Deps
 from app.knowledge.ingest import ingest_knowledge
@@ -134,6 +135,7 @@ def main(argv: list[str] | None = None) -> None:
         settings = load_settings(data_dir=Path(tmp))
         print("ingesting and training…", file=sys.stderr)
         ingest_knowledge(settings)
+        load_or_train(settings.knowledge_dir / "intents.yaml", settings.intent_model_dir)  # a turn never trains it
         bot = build_bot(Path(tmp), args.durability, args.model_ms)
         pool = distinct_messages(args.turns * (len(args.concurrency) + 1))
         measure(bot, pool[: args.turns], max(args.concurrency))  # warm-up: load encoder, classifier, rails
