@@ -23,5 +23,7 @@ def checked_text(text: object, limit: int, *, who: str = "message") -> str:
     """`text` itself when it can be a message, else a UsageError saying why (nothing is stored)."""
     reason = invalid_text_reason(text, limit)
     if reason:
-        raise UsageError(reason if who == "message" else reason.replace("the message", f"the {who}"))
+        if who != "message":
+            reason = reason.replace("the message", f"the {who}").replace(": say what the customer asked", "")
+        raise UsageError(reason)
     return text  # type: ignore[return-value]  # invalid_text_reason checked that it is a str
