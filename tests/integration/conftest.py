@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from app.config import load_settings
@@ -23,3 +25,17 @@ def ingested_settings(data_dir):
 
     load_or_train(settings.knowledge_dir / "intents.yaml", settings.intent_model_dir)
     return settings
+
+
+def postgres_dsn() -> str:
+    """The loopback Postgres the integration tests use (CI and the development machines run one)."""
+    return os.environ.get("SWITCHBOARD_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def postgres_admin():
+    """A connection to the test database, or a failed test saying that Postgres is not reachable."""
+    psycopg = pytest.importorskip("psycopg")
+    try:
+        return psycopg.connect(postgres_dsn(), autocommit=True, connect_timeout=5)
+    except psycopg.OperationalError as exc:
+        pytest.fail(f"Postgres on {postgres_dsn()} is not reachable: {exc}")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import uuid
 from datetime import datetime, timedelta, timezone
 
@@ -10,24 +9,17 @@ import pytest
 
 from app.audit.record import AuditRecord, CitedDoc, ModelUse, RailVerdict
 from app.audit.store import PostgresAuditStore, open_audit_store
+from tests.integration.conftest import postgres_admin, postgres_dsn
 
 pytestmark = pytest.mark.integration
 
 T0 = datetime(2026, 3, 1, 12, 0, 0, tzinfo=timezone.utc)
 
 
-def _dsn() -> str:
-    return os.environ.get("SWITCHBOARD_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
-
-
 @pytest.fixture
 def schema():
-    psycopg = pytest.importorskip("psycopg")
     name = f"audit_test_{uuid.uuid4().hex[:10]}"
-    try:
-        conn = psycopg.connect(_dsn(), autocommit=True, connect_timeout=5)
-    except psycopg.OperationalError as exc:
-        pytest.fail(f"Postgres on {_dsn()} is not reachable: {exc}")
+    conn = postgres_admin()
     yield name
     conn.execute(f"DROP SCHEMA IF EXISTS {name} CASCADE")
     conn.close()
@@ -46,7 +38,7 @@ def record(thread: str, turn: int, minutes: int) -> AuditRecord:
 
 
 def test_write_and_read_back(schema):
-    store = PostgresAuditStore(_dsn(), schema=schema)
+    store = PostgresAuditStore(postgres_dsn(), schema=schema)
     written = [record("a", 1, 2), record("b", 0, 1), record("a", 0, 0)]
     for r in written:
         store.write(r)
@@ -54,10 +46,10 @@ def test_write_and_read_back(schema):
     assert [r.thread_id for r in store.all()] == ["a", "b", "a"]
     assert [r.turn for r in store.all(since=T0 + timedelta(minutes=1))] == [0, 1]
     # a second instance on the same schema sees the same rows (CREATE IF NOT EXISTS is idempotent)
-    assert len(PostgresAuditStore(_dsn(), schema=schema).all()) == 3
+    assert len(PostgresAuditStore(postgres_dsn(), schema=schema).all()) == 3
 
 
 def test_open_audit_store_prefers_database_url(tmp_path, schema):
-    store = open_audit_store(tmp_path / "unused.sqlite", database_url=_dsn(), schema=schema)
+    store = open_audit_store(tmp_path / "unused.sqlite", database_url=postgres_dsn(), schema=schema)
     assert isinstance(store, PostgresAuditStore)
     assert not (tmp_path / "unused.sqlite").exists()

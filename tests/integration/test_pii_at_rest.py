@@ -14,6 +14,7 @@ import pytest
 
 from app.api import Switchboard
 from app.config import load_settings
+from tests.integration.conftest import postgres_admin, postgres_dsn
 
 pytestmark = pytest.mark.integration
 
@@ -57,18 +58,13 @@ def test_sqlite_stores_hold_no_raw_pii(ingested_settings, tmp_path, durability):
     assert _found_in_files(data_dir) == []
 
 
-def _pg_dsn() -> str:
-    return os.environ.get("SWITCHBOARD_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
-
-
 @pytest.fixture
 def fresh_database():
     """A database of its own on the loopback Postgres, dropped afterwards."""
-    psycopg = pytest.importorskip("psycopg")
     name = f"sb_pii_{uuid.uuid4().hex[:10]}"
-    admin = psycopg.connect(_pg_dsn(), autocommit=True, connect_timeout=5)
+    admin = postgres_admin()
     admin.execute(f"CREATE DATABASE {name}")
-    yield _pg_dsn().rsplit("/", 1)[0] + f"/{name}"
+    yield postgres_dsn().rsplit("/", 1)[0] + f"/{name}"
     admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
     admin.close()
 
